@@ -1,0 +1,7 @@
+"""The reference server: a faithful in-memory ListFunctionAsyncInvokeConfigs (and its siblings)."""
+
+from fc_contract.fake.app import FakeFC, FCError
+from fc_contract.fake.server import serve
+from fc_contract.fake.store import AsyncConfig, Store, seed_store
+
+__all__ = ["AsyncConfig", "FCError", "FakeFC", "Store", "seed_store", "serve"]

@@ -1,0 +1,45 @@
+"""python -m fc_contract.fake: run the reference server."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import sys
+from pathlib import Path
+
+from fc_contract.fake.app import FakeFC
+from fc_contract.fake.server import Server
+from fc_contract.fake.store import DEFAULT_FUNCTION, DEFAULT_SERVICE, load_store, seed_store
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m fc_contract.fake",
+                                description="The fc-contract reference server for ListFunctionAsyncInvokeConfigs.")
+    p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    p.add_argument("--port", type=int, default=9000, help="port to bind, 0 for any free one (default 9000)")
+    p.add_argument("--configs", type=int, default=45, metavar="N", help="seed N configs (default 45)")
+    p.add_argument("--data", type=Path, metavar="FILE", help="load configs from a JSON file instead of seeding")
+    p.add_argument("--service", default=DEFAULT_SERVICE, help=f"seeded service (default {DEFAULT_SERVICE})")
+    p.add_argument("--function", default=DEFAULT_FUNCTION, help=f"seeded function (default {DEFAULT_FUNCTION})")
+    p.add_argument("--seed", type=int, default=20210406, help="seed of the generated values")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    if args.configs < 0:
+        parser().error("--configs must be 0 or more")
+    try:
+        store = load_store(args.data) if args.data else seed_store(args.configs, args.service, args.function, args.seed)
+        server = Server(FakeFC(store), args.host, args.port)
+    except (ValueError, OSError) as exc:
+        print(f"fc_contract.fake: error: {exc}", file=sys.stderr)
+        return 2
+    print(f"fc_contract.fake: serving ListFunctionAsyncInvokeConfigs on {server.url}", flush=True)
+    with contextlib.suppress(KeyboardInterrupt):
+        server.serve_forever()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,51 @@
+"""The fixtures the contracts use; override any of them in a conftest.py to change the behaviour."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from fc_contract.client import Client, Limits
+from fc_contract.contract import Contract
+from fc_contract.options import Settings
+from fc_contract.spec import Spec
+from fc_contract.targets import Target, open_target
+
+CONTRACT_KEY = pytest.StashKey[Contract]()
+
+
+@pytest.fixture(scope="session")
+def fc_settings(pytestconfig: pytest.Config) -> Settings:
+    """The resolved fc-contract options."""
+    return Settings.from_config(pytestconfig)
+
+
+@pytest.fixture(scope="session")
+def fc_spec() -> Spec:
+    """The OpenAPI description the responses are judged by."""
+    return Spec()
+
+
+@pytest.fixture(scope="session")
+def fc_target(fc_settings: Settings) -> Iterator[Target]:
+    """Where the requests go; session-scoped, closed at the end of the run."""
+    target = open_target(fc_settings)
+    yield target
+    target.close()
+
+
+@pytest.fixture(scope="session")
+def fc_limits(fc_settings: Settings) -> Limits:
+    """Per-request bounds: timeouts, body size, the request budget."""
+    return Limits(connect_timeout=fc_settings.timeout, read_timeout=fc_settings.timeout,
+                  total_timeout=3 * fc_settings.timeout, max_requests=fc_settings.max_requests)
+
+
+@pytest.fixture(scope="session")
+def fc(pytestconfig: pytest.Config, fc_settings: Settings, fc_target: Target, fc_spec: Spec,
+       fc_limits: Limits) -> Contract:
+    """The function under test, its client and the shared walks."""
+    contract = Contract(fc_settings, Client(fc_target.base_url, fc_spec, fc_target.session, fc_limits))
+    pytestconfig.stash[CONTRACT_KEY] = contract
+    return contract

@@ -1,0 +1,36 @@
+"""Judging one response: a page, or an FC error (shared by the clause modules)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fc_contract.client import Exchange
+from fc_contract.verdict import Clause
+
+
+def expect_page(clause: Clause, exchange: Exchange, what: str) -> list[Any]:
+    """A 200 whose body has a configs list; returns the list."""
+    clause.responded(exchange, what)
+    data = exchange.json()
+    configs = data.get("configs") if isinstance(data, dict) else None
+    clause.check(exchange.status == 200 and isinstance(configs, list), what,
+                 "200 with a configs list", exchange.describe(), exchange)
+    assert isinstance(configs, list)
+    return configs
+
+
+def expect_error(clause: Clause, exchange: Exchange, what: str, status: int | None, code: str | None) -> None:
+    """An FC error: the status (None: any 4xx), {ErrorCode, ErrorMessage} and X-Fc-Request-Id."""
+    wanted = f"{status or '4xx'} {code or 'error'} in the FC error shape"
+    clause.responded(exchange, what)
+    data = exchange.json()
+    actual = exchange.status or 0
+    clause.check(actual == status if status else 400 <= actual < 500, what, wanted, exchange.describe(), exchange)
+    clause.check(isinstance(data, dict) and isinstance(data.get("ErrorCode"), str)
+                 and isinstance(data.get("ErrorMessage"), str), what,
+                 f"{wanted}: a JSON body with string ErrorCode and ErrorMessage", exchange.describe(), exchange)
+    assert isinstance(data, dict)
+    if code is not None:
+        clause.check(data["ErrorCode"] == code, what, wanted, exchange.describe(), exchange)
+    clause.check(bool(exchange.header("X-Fc-Request-Id")), what, f"{wanted} with an X-Fc-Request-Id header",
+                 "no X-Fc-Request-Id header", exchange)

@@ -1,0 +1,86 @@
+"""The fc-contract options: one named group; each also settable by environment or ini."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+# Priority, highest first: the command line, then FC_CONTRACT_<NAME> in the environment, then the
+# fc_<name> key of the pytest ini section (pyproject.toml), then the default below.
+OPTIONS: dict[str, tuple[str, str]] = {
+    "target": ("fake", "what to test: replay (the cassettes), fake (the built-in reference server), "
+                         "an http(s):// URL, or live"),
+    "service": ("demo-service", "the service of the function under test"),
+    "function": ("helloworld", "the function under test"),
+    "profile": ("ci", "hypothesis profile: dev (fast), ci (derandomised, bounded) or thorough"),
+    "invalid_input": ("reject", "what an out-of-range limit or a malformed nextToken must get: reject "
+                                "(400 InvalidArgument, as documented) or lenient (any 4xx; limit may be clamped)"),
+    "max_requests": ("2000", "stop the run with a verdict after this many requests"),
+    "max_pages": ("200", "hard cap on the pages of one walk: a runaway nextToken becomes a verdict"),
+    "timeout": ("10", "connect and read timeout of each request, in seconds"),
+    "cassettes": ("", "cassette directory (default: the cassettes/ beside contracts/)"),
+}
+CHOICES = {"profile": ("dev", "ci", "thorough"), "invalid_input": ("reject", "lenient")}
+
+
+def add_options(parser: pytest.Parser) -> None:
+    group = parser.getgroup("fc-contract", "fc-contract: the ListFunctionAsyncInvokeConfigs contract")
+    for name, (default, text) in OPTIONS.items():
+        flag = "--fc-" + name.replace("_", "-")
+        group.addoption(flag, dest=f"fc_{name}", default=None, help=f"{text} [default {default or 'none'}; "
+                        f"env FC_CONTRACT_{name.upper()}; ini fc_{name}]")
+        parser.addini(f"fc_{name}", text, default=None)
+    group.addoption("--fc-record", dest="fc_record", action="store_true", default=False,
+                    help="(re)write the cassettes from the target")
+    group.addoption("--fc-strict-cassettes", dest="fc_strict_cassettes", action="store_true", default=False,
+                    help="fail, not warn, when a cassette was recorded from another description")
+
+
+def option(config: pytest.Config, name: str) -> str:
+    """One option's value by the priority above."""
+    value: Any = config.getoption(f"fc_{name}")
+    if value is None:
+        value = os.environ.get(f"FC_CONTRACT_{name.upper()}") or config.getini(f"fc_{name}") or OPTIONS[name][0]
+    return str(value)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The resolved options."""
+
+    target: str
+    service: str
+    function: str
+    profile: str
+    invalid_input: str
+    max_requests: int
+    max_pages: int
+    timeout: float
+    cassettes: str
+    record: bool
+    strict_cassettes: bool
+
+    @classmethod
+    def from_config(cls, config: pytest.Config) -> Settings:
+        raw = {name: option(config, name) for name in OPTIONS}
+        for name, allowed in CHOICES.items():
+            if raw[name] not in allowed:
+                raise pytest.UsageError(f"--fc-{name.replace('_', '-')}={raw[name]!r} is not one of "
+                                        f"{', '.join(allowed)}")
+        try:
+            numbers = {"max_requests": int(raw["max_requests"]), "max_pages": int(raw["max_pages"]),
+                       "timeout": float(raw["timeout"])}
+        except ValueError as exc:
+            raise pytest.UsageError(f"fc-contract: a numeric option is not a number ({exc}); "
+                                    "fix --fc-max-requests, --fc-max-pages or --fc-timeout") from None
+        if min(numbers.values()) <= 0:
+            raise pytest.UsageError("fc-contract: --fc-max-requests, --fc-max-pages and --fc-timeout must be positive")
+        return cls(target=raw["target"], service=raw["service"], function=raw["function"], profile=raw["profile"],
+                   invalid_input=raw["invalid_input"], cassettes=raw["cassettes"],
+                   record=bool(config.getoption("fc_record")),
+                   strict_cassettes=bool(config.getoption("fc_strict_cassettes")),
+                   max_requests=int(numbers["max_requests"]), max_pages=int(numbers["max_pages"]),
+                   timeout=numbers["timeout"])

@@ -1,0 +1,25 @@
+"""What the end of a run prints: the target, requests per clause, undocumented fields, notes."""
+
+from __future__ import annotations
+
+from fc_contract.contract import Contract
+
+
+def undocumented_fields(contract: Contract) -> list[str]:
+    seen: set[str] = set()
+    for exchange in contract.client.history:
+        if exchange.shape is not None:
+            seen |= exchange.shape.undocumented
+    return sorted(seen)
+
+
+def summary_lines(contract: Contract) -> list[str]:
+    client = contract.client
+    lines = [f"target {client.base_url}, function {contract.service}/{contract.function}: "
+             f"{client.sent} requests"]
+    lines += [f"  {clause or '(setup)'}: {count} requests" for clause, count in sorted(client.counts.items())]
+    fields = undocumented_fields(contract)
+    if fields:
+        lines.append(f"undocumented response fields (allowed, additive): {', '.join(fields)}")
+    lines += [f"note: {note}" for note in contract.notes]
+    return lines

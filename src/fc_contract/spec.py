@@ -1,0 +1,106 @@
+"""The OpenAPI description: where it is, its hash, and validation of responses against it."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+import yaml
+from openapi_schema_validator import OAS30Validator
+from referencing import Registry, Resource
+from referencing.jsonschema import DRAFT4
+
+OPERATION_PATH = "/2021-04-06/services/{serviceName}/functions/{functionName}/async-invoke-configs"
+_HERE = Path(__file__).resolve().parent
+# Priority: a copy packaged beside the library (installed wheels), then the repository's contracts/.
+SPEC_CANDIDATES = (_HERE / "contracts" / "openapi.yaml", _HERE.parents[1] / "contracts" / "openapi.yaml")
+SPEC_PATH = next((p for p in SPEC_CANDIDATES if p.is_file()), SPEC_CANDIDATES[-1])
+DATE_FIELDS = ("createdTime", "lastModifiedTime")
+
+
+def spec_hash(path: Path = SPEC_PATH) -> str:
+    """sha256 of the description's bytes: what a cassette records to detect staleness."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def is_iso8601(value: Any) -> bool:
+    """An ISO-8601 date-time with a time zone, as the documentation's examples show."""
+    if not isinstance(value, str) or "T" not in value:
+        return False
+    try:
+        return datetime.fromisoformat(value).tzinfo is not None
+    except ValueError:
+        return False
+
+
+@dataclass
+class ShapeReport:
+    """What validating one response against the description found."""
+
+    problems: list[str] = field(default_factory=list)
+    undocumented: set[str] = field(default_factory=set)
+
+
+class Spec:
+    """The loaded description of ListFunctionAsyncInvokeConfigs."""
+
+    def __init__(self, path: Path = SPEC_PATH) -> None:
+        self.path = path
+        self.document: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
+        resource = Resource.from_contents(self.document, default_specification=DRAFT4)
+        self._registry: Registry[Any] = Registry().with_resource("urn:fc-spec", resource)
+
+    @cached_property
+    def operation(self) -> dict[str, Any]:
+        return dict(self.document["paths"][OPERATION_PATH]["get"])
+
+    def schema(self, name: str) -> dict[str, Any]:
+        return dict(self.document["components"]["schemas"][name])
+
+    def _validator(self, name: str) -> OAS30Validator:
+        return OAS30Validator({"$ref": f"urn:fc-spec#/components/schemas/{name}"}, registry=self._registry)
+
+    def validate(self, status: int, headers: dict[str, str], body: bytes) -> ShapeReport:
+        """Status, content type, X-Fc-Request-Id and body of one list response."""
+        report = ShapeReport()
+        responses = self.operation["responses"]
+        if str(status) not in responses:
+            report.problems.append(f"status {status} is not documented (documented: {', '.join(responses)})")
+            return report
+        lower = {k.lower(): v for k, v in headers.items()}
+        if not lower.get("x-fc-request-id"):
+            report.problems.append("header X-Fc-Request-Id is missing")
+        content_type = lower.get("content-type", "")
+        if content_type.split(";")[0].strip().lower() != "application/json":
+            report.problems.append(f"content type is {content_type or 'missing'!r}, not application/json")
+        try:
+            data = json.loads(body)
+        except ValueError:
+            report.problems.append(f"body is not JSON: {body[:80]!r}")
+            return report
+        name = "ListFunctionAsyncInvokeConfigsResponseBody" if status == 200 else "Error"
+        for error in sorted(self._validator(name).iter_errors(data), key=lambda e: list(e.absolute_path)):
+            where = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in error.absolute_path) or "body"
+            report.problems.append(f"{where.lstrip('.')}: {error.message}")
+        if status == 200 and isinstance(data, dict):
+            self._check_page(data, report)
+        return report
+
+    def _check_page(self, data: dict[str, Any], report: ShapeReport) -> None:
+        """What JSON Schema leaves out: ISO-8601 dates, and which fields are undocumented."""
+        report.undocumented.update(k for k in data if k not in self.schema(
+            "ListFunctionAsyncInvokeConfigsResponseBody")["properties"])
+        configs = data.get("configs")
+        known = self.schema("AsyncConfig")["properties"]
+        for index, item in enumerate(configs if isinstance(configs, list) else []):
+            if not isinstance(item, dict):
+                continue
+            report.undocumented.update(f"configs[].{k}" for k in item if k not in known)
+            for name in DATE_FIELDS:
+                if name in item and isinstance(item[name], str) and not is_iso8601(item[name]):
+                    report.problems.append(f"configs[{index}].{name}: {item[name]!r} is not an ISO-8601 date-time")

@@ -1,0 +1,127 @@
+"""Follows nextToken from the first page to the end, and never loops: a hard cap makes a verdict."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any
+
+from fc_contract.client import Client, Exchange
+
+
+class End(Enum):
+    """Why a walk stopped."""
+
+    LAST_PAGE = "last page"  # nextToken "", null or absent: the documented end
+    REPEAT = "repeated token"  # the token just served came back
+    CYCLE = "token cycle"  # a token served earlier came back
+    CAP = "page cap"  # more pages than the cap allows
+    ERROR = "error response"  # not a 200
+    BROKEN = "unusable page"  # 200, but no configs list or a nextToken of the wrong type
+
+
+END_TOKENS: tuple[Any, ...] = ("", None)
+
+
+@dataclass
+class Walk:
+    """Every page of one listing, and how it ended."""
+
+    limit: int | None
+    pages: list[Exchange] = field(default_factory=list)
+    items: list[dict[str, Any]] = field(default_factory=list)
+    page_sizes: list[int] = field(default_factory=list)
+    item_pages: list[int] = field(default_factory=list)  # the index in `pages` of each item
+    tokens: list[str] = field(default_factory=list)
+    end: End = End.LAST_PAGE
+    detail: str = ""
+
+    @property
+    def last(self) -> Exchange:
+        return self.pages[-1]
+
+    @property
+    def complete(self) -> bool:
+        return self.end is End.LAST_PAGE
+
+    def qualifiers(self) -> list[Any]:
+        return [item.get("qualifier") for item in self.items]
+
+
+def page_bound(total: int, page_size: int) -> int:
+    """Requests a walk needs at most: ceil(total / page_size) pages, plus one for an empty last page."""
+    return -(-total // page_size) + 1
+
+
+def request_bound(result: Walk, total: int) -> int:
+    """ceil(total/s)+1, s being the smallest non-empty page the walk was served."""
+    return page_bound(total, min((n for n in result.page_sizes if n > 0), default=1))
+
+
+def _past_the_end(result: Walk, total: int | None, max_pages: int) -> bool:
+    """True when a walk whose token goes on has taken more requests than the listing can need.
+
+    With the listing's size known: ceil(total/s)+1 pages (s: the smallest non-empty page served, as
+    pages may be shorter than limit), and at most one page after the one that served the last config.
+    """
+    if len(result.pages) >= max_pages:
+        return True
+    if total is None:
+        return False
+    if len(result.pages) >= request_bound(result, total):
+        return True
+    served, reached = 0, None
+    for index, size in enumerate(result.page_sizes):
+        served += size
+        if served >= total:
+            reached = index
+            break
+    return reached is not None and len(result.pages) > reached + 1
+
+
+def walk(client: Client, service: str, function: str, limit: int | None, max_pages: int,
+         total: int | None = None) -> Walk:
+    """Walk the listing with `limit` (None: omit it), stopping at its end or at the cap.
+
+    The cap is `max_pages`; when the listing's size `total` is known it is ceil(total/s)+1, where s is
+    the smallest page served so far (the documentation allows pages smaller than limit).
+    """
+    result = Walk(limit)
+    token: str | None = None
+    seen: dict[str, int] = {}
+    while True:
+        query = [("limit", str(limit))] if limit is not None else []
+        if token is not None:
+            query.append(("nextToken", token))
+        page = client.list(service, function, query)
+        result.pages.append(page)
+        data = page.json()
+        if page.status != 200:
+            result.end, result.detail = End.ERROR, page.describe()
+            return result
+        if not isinstance(data, dict) or not isinstance(data.get("configs"), list):
+            result.end, result.detail = End.BROKEN, f"page {len(result.pages)} has no configs list: {page.describe()}"
+            return result
+        items = data["configs"]
+        result.items.extend(i if isinstance(i, dict) else {"<not an object>": i} for i in items)
+        result.page_sizes.append(len(items))
+        result.item_pages.extend([len(result.pages) - 1] * len(items))
+        token = data.get("nextToken")
+        if token in END_TOKENS:
+            return result
+        if not isinstance(token, str):
+            result.end, result.detail = End.BROKEN, f"nextToken is {type(token).__name__} {token!r}, not a string"
+            return result
+        result.tokens.append(token)
+        if token in seen:
+            first = seen[token]
+            again = len(result.pages)
+            result.end = End.REPEAT if first == again - 1 else End.CYCLE
+            result.detail = f"page {again} returned the nextToken page {first} already returned: {token[:60]!r}"
+            return result
+        seen[token] = len(result.pages)
+        if _past_the_end(result, total, max_pages):
+            result.end = End.CAP
+            result.detail = (f"still no last page after {len(result.pages)} requests ({len(result.items)} configs"
+                             + (f" of {total}" if total is not None else "") + ")")
+            return result

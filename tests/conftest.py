@@ -1,0 +1,38 @@
+"""Fixtures of the project's own tests: one reference server per session, reset per test."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+import pytest
+
+from fc_contract.fake import FakeFC, seed_store
+from fc_contract.fake.server import Server
+from harness import CONTRACTS, Verdict
+
+
+@pytest.fixture(scope="session")
+def session_server() -> Iterator[Server]:
+    """One real HTTP server on loopback for the session."""
+    server = Server(FakeFC(seed_store(45))).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def server(session_server: Server) -> Server:
+    """The session's server, reset to a fresh reference fake; a test may swap in another app."""
+    session_server.app = FakeFC(seed_store(45))
+    return session_server
+
+
+@pytest.fixture
+def run_contracts(pytester: pytest.Pytester) -> Callable[..., Verdict]:
+    """Run `pytest contracts` in a subprocess with the given options; returns a Verdict."""
+
+    def run(*args: str, timeout: float = 240) -> Verdict:
+        result = pytester.runpytest_subprocess(str(CONTRACTS), "-p", "no:cacheprovider", "-rfs", "-q",
+                                               *args, timeout=timeout)
+        return Verdict(int(result.ret), "\n".join(result.outlines + result.errlines))
+
+    return run

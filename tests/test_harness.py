@@ -1,0 +1,64 @@
+"""What a run tells its user: clause ids, a request to reproduce, skips that say why, usage errors."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from fc_contract.fake.server import Server
+from harness import Verdict
+from variants import MUTANTS, VARIANTS
+
+Run = Callable[..., Verdict]
+
+
+def test_a_failure_names_its_clause_and_a_curl_to_reproduce(server: Server, run_contracts: Run) -> None:
+    server.app = MUTANTS["limit-plus-one"].build()
+    verdict = run_contracts(f"--fc-target={server.url}")
+    assert "[limit.bounds] limit=1: expected at most 1 configs; observed 2" in verdict.output
+    assert f"reproduce: curl -sS -i '{server.url}/2021-04-06/services/demo-service/functions/helloworld/" \
+           "async-invoke-configs?limit=1'" in verdict.output
+
+
+def test_too_little_data_skips_and_says_what_it_needs(server: Server, run_contracts: Run) -> None:
+    server.app = VARIANTS["no-configs"].build()
+    verdict = run_contracts(f"--fc-target={server.url}")
+    assert verdict.exit_code == 0
+    assert "[pagination.consistency] needs at least 2 configs on demo-service/helloworld; the target has 0" \
+        in verdict.output
+    assert "[errors] needs a nextToken to tamper with" in verdict.output
+
+
+def test_options_come_from_the_environment(server: Server, run_contracts: Run, monkeypatch: pytest.MonkeyPatch,
+                                           ) -> None:
+    server.app = VARIANTS["reference"].build()
+    monkeypatch.setenv("FC_CONTRACT_TARGET", server.url)
+    monkeypatch.setenv("FC_CONTRACT_FUNCTION", "absent-function")
+    verdict = run_contracts()
+    assert server.url in verdict.output
+    assert "[pagination.termination]" in verdict.output
+    assert "FunctionNotFound" in verdict.output
+
+
+def test_the_request_budget_ends_the_run_with_a_verdict(server: Server, run_contracts: Run) -> None:
+    server.app = VARIANTS["reference"].build()
+    verdict = run_contracts(f"--fc-target={server.url}", "--fc-max-requests=30")
+    assert verdict.exit_code == 1
+    assert "[budget] the run has sent 30 requests" in verdict.output
+    assert "30 requests" in verdict.output
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--fc-target=ftp://x"], "--fc-target='ftp://x' is not replay, fake, live or an http(s)://HOST[:PORT] URL"),
+    (["--fc-target=http://127.0.0.1:1"], "cannot reach the target http://127.0.0.1:1"),
+    (["--fc-profile=fast"], "--fc-profile='fast' is not one of dev, ci, thorough"),
+    (["--fc-max-pages=0"], "must be positive"),
+])
+def test_bad_options_are_one_line_usage_errors(run_contracts: Run, args: list[str], message: str) -> None:
+    verdict = run_contracts(*args)
+    assert verdict.exit_code == 4
+    errors = [line for line in verdict.output.splitlines() if line.startswith("ERROR:")]
+    assert len(errors) == 1, verdict.output
+    assert message in errors[0], verdict.output
+    assert "Traceback" not in verdict.output

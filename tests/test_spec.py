@@ -1,0 +1,114 @@
+"""The OpenAPI description is valid, loads in schemathesis, and matches the official SDK's models."""
+
+from __future__ import annotations
+
+import inspect
+import json
+import typing
+from typing import Any
+
+import pytest
+import schemathesis
+from openapi_spec_validator import validate
+
+from fc_contract.spec import OPERATION_PATH, SPEC_PATH, Spec
+
+JSON_TYPES = {str: "string", int: "integer", bool: "boolean", float: "number"}
+
+
+def test_the_description_is_valid_openapi_3_0() -> None:
+    spec = Spec()
+    validate(spec.document)
+    assert spec.document["openapi"] == "3.0.3"
+
+
+def test_schemathesis_loads_the_one_operation() -> None:
+    schema = schemathesis.openapi.from_path(SPEC_PATH)
+    operation = schema[OPERATION_PATH]["GET"]
+    assert operation.definition.raw["operationId"] == "ListFunctionAsyncInvokeConfigs"
+
+
+def test_limit_and_the_headers_are_described_as_documented() -> None:
+    params = {p.get("name"): p for p in Spec().operation["parameters"] if "name" in p}
+    assert params["limit"]["schema"] == {"type": "integer", "format": "int32", "minimum": 1, "maximum": 100,
+                                         "default": 20}
+    assert params["X-Fc-Log-Type"]["schema"]["enum"] == ["Tail", "None"]
+    assert params["X-Fc-Invocation-Type"]["schema"]["enum"] == ["Sync", "Async"]
+    assert {"X-Fc-Account-Id", "X-Fc-Code-Checksum", "X-Fc-Date", "X-Fc-Trace-Id"} <= set(params)
+
+
+def test_the_documented_example_conforms_to_the_schema() -> None:
+    spec = Spec()
+    example = spec.operation["responses"]["200"]["content"]["application/json"]["example"]
+    report = spec.validate(200, {"Content-Type": "application/json", "X-Fc-Request-Id": "r"},
+                           json.dumps(example).encode())
+    assert report.problems == []
+
+
+# --- the SDK is the oracle of the response fields ----------------------------------------------
+models = pytest.importorskip("alibabacloud_fc_open20210406.models")
+
+
+def _sample(annotation: Any) -> Any:
+    """A value of the annotated type, so that to_map() emits the field."""
+    if annotation in JSON_TYPES:
+        return annotation(1) if annotation is not str else "x"
+    if typing.get_origin(annotation) in (list, typing.List):  # noqa: UP006 - the SDK's own annotation
+        return []
+    return annotation()
+
+
+def _sdk_fields(model: type) -> dict[str, str]:
+    """Wire name -> JSON type of every field of an SDK model, read from its __init__ and to_map()."""
+    params = [p for p in inspect.signature(model).parameters.values()]
+    instance = model(**{p.name: _sample(p.annotation) for p in params})
+    wire = instance.to_map()
+    types: dict[str, str] = {}
+    for param in params:
+        keys = [k for k in wire if k.replace("_", "").lower() == param.name.replace("_", "").lower()]
+        assert len(keys) == 1, f"SDK field {param.name} has no single wire name in {sorted(wire)}"
+        annotation = param.annotation
+        if annotation in JSON_TYPES:
+            types[keys[0]] = JSON_TYPES[annotation]
+        elif typing.get_origin(annotation) in (list, typing.List):  # noqa: UP006
+            types[keys[0]] = "array"
+        else:
+            types[keys[0]] = "object"
+    return types
+
+
+def _spec_fields(spec: Spec, name: str) -> dict[str, str]:
+    fields = {}
+    for key, prop in spec.schema(name)["properties"].items():
+        if "$ref" in prop:
+            prop = spec.schema(prop["$ref"].rsplit("/", 1)[1])
+        fields[key] = prop["type"]
+    return fields
+
+
+@pytest.mark.parametrize(("sdk_model", "schema_name"), [
+    ("ListFunctionAsyncInvokeConfigsResponseBody", "ListFunctionAsyncInvokeConfigsResponseBody"),
+    ("ListFunctionAsyncInvokeConfigsResponseBodyConfigs", "AsyncConfig"),
+    ("DestinationConfig", "DestinationConfig"),
+    ("Destination", "Destination"),
+])
+def test_response_fields_match_the_sdk_model(sdk_model: str, schema_name: str) -> None:
+    sdk = _sdk_fields(getattr(models, sdk_model))
+    described = _spec_fields(Spec(), schema_name)
+    for name in sorted(set(sdk) | set(described)):
+        assert name in described, f"{sdk_model}.{name} is in the SDK but not in the description"
+        assert name in sdk, f"{schema_name}.{name} is in the description but not in the SDK's {sdk_model}"
+        assert sdk[name] == described[name], f"{name}: the SDK says {sdk[name]}, the description {described[name]}"
+
+
+def test_the_drift_check_names_a_drifted_field(monkeypatch: pytest.MonkeyPatch) -> None:
+    original = models.ListFunctionAsyncInvokeConfigsResponseBodyConfigs.to_map
+
+    def renamed(self: Any) -> dict[str, Any]:
+        wire: dict[str, Any] = original(self)
+        wire["qualifierName"] = wire.pop("qualifier")
+        return wire
+
+    monkeypatch.setattr(models.ListFunctionAsyncInvokeConfigsResponseBodyConfigs, "to_map", renamed)
+    with pytest.raises(AssertionError, match="qualifier"):
+        test_response_fields_match_the_sdk_model("ListFunctionAsyncInvokeConfigsResponseBodyConfigs", "AsyncConfig")

@@ -1,0 +1,63 @@
+"""The walker ends on every kind of listing and says why."""
+
+from __future__ import annotations
+
+import pytest
+
+from fc_contract.client import Client
+from fc_contract.fake import FakeFC, seed_store
+from fc_contract.fake.server import Server, serve
+from fc_contract.spec import Spec
+from fc_contract.walker import End, page_bound, walk
+from variants import EndlessToken, RepeatsToken, ShortPages
+
+
+@pytest.fixture
+def client(server: Server) -> Client:
+    return Client(server.url, Spec())
+
+
+def test_a_reference_walk_ends_on_the_last_page(server: Server, client: Client) -> None:
+    server.app = FakeFC(seed_store(45))
+    result = walk(client, "demo-service", "helloworld", 20, max_pages=100, total=45)
+    assert (result.end, result.page_sizes, len(result.pages)) == (End.LAST_PAGE, [20, 20, 5], 3)
+    assert result.item_pages == [0] * 20 + [1] * 20 + [2] * 5
+
+
+def test_endless_tokens_stop_at_the_bound(server: Server, client: Client) -> None:
+    server.app = EndlessToken(seed_store(45))
+    result = walk(client, "demo-service", "helloworld", 20, max_pages=100, total=45)
+    assert result.end is End.CAP
+    assert len(result.pages) == page_bound(45, 20) == 4
+    unknown = walk(client, "demo-service", "helloworld", 20, max_pages=9)
+    assert unknown.end is End.CAP
+    assert len(unknown.pages) == 9
+
+
+def test_a_repeated_token_stops_at_once(server: Server, client: Client) -> None:
+    server.app = RepeatsToken(seed_store(45))
+    result = walk(client, "demo-service", "helloworld", 20, max_pages=100)
+    assert result.end is End.REPEAT
+    assert len(result.pages) == 3
+    assert "page 3" in result.detail
+
+
+def test_short_pages_raise_the_bound(server: Server, client: Client) -> None:
+    server.app = ShortPages(seed_store(45))
+    result = walk(client, "demo-service", "helloworld", 100, max_pages=100, total=45)
+    assert result.end is End.LAST_PAGE
+    assert len(result.pages) == 7
+
+
+def test_an_error_page_ends_the_walk(client: Client) -> None:
+    result = walk(client, "no-such-service", "helloworld", 20, max_pages=100)
+    assert result.end is End.ERROR
+    assert "ServiceNotFound" in result.detail
+
+
+def test_a_dead_server_is_an_error_not_an_exception() -> None:
+    with serve(FakeFC(seed_store(1))) as dead:
+        url = dead.url
+    result = walk(Client(url, Spec()), "demo-service", "helloworld", 20, max_pages=3)
+    assert result.end is End.ERROR
+    assert "connection failed" in result.detail

@@ -1,0 +1,312 @@
+"""Variants of the reference server: mutants break one clause each; conforming ones differ where allowed."""
+
+from __future__ import annotations
+
+import base64
+import json
+import random
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from fc_contract.fake import FakeFC, FCError, seed_store
+from fc_contract.fake.app import Request, Response
+from fc_contract.fake.store import AsyncConfig, Store
+
+
+@dataclass(frozen=True)
+class Variant:
+    """A way to build an app, and exactly the clauses a run against it fails (none: it conforms).
+
+    The first clause named is the one the mutant breaks; the others fail with it for a stated
+    reason (schema.fuzz sees every documented rule; an error without X-Fc-Request-Id fails every
+    clause that judges errors).
+    """
+
+    build: Callable[[], FakeFC]
+    fails: frozenset[str] = frozenset()
+
+
+# --- mutants ----------------------------------------------------------------------------------
+class IgnoresLimit(FakeFC):
+    def parse_limit(self, raw: str | None) -> int:
+        return 20
+
+
+class LimitPlusOne(FakeFC):
+    def page(self, configs: list[AsyncConfig], start: int, limit: int) -> list[AsyncConfig]:
+        return configs[start : start + limit + 1]
+
+
+class Accepts101(FakeFC):
+    def parse_limit(self, raw: str | None) -> int:
+        return min(int(raw), 1000) if raw and raw.isdigit() and int(raw) > 100 else super().parse_limit(raw)
+
+
+class EndlessToken(FakeFC):
+    """Never says it is the last page: past the end come empty pages with fresh tokens."""
+
+    def __init__(self, store: Store) -> None:
+        super().__init__(store)
+        self.issued = 0
+
+    def next_token(self, page: list[AsyncConfig], more: bool, service: str, function: str) -> str | None:
+        self.issued += 1
+        after = page[-1].qualifier if more else f"~{self.issued}"
+        return self.tokens.encode(service, function, after)
+
+
+class TokenCycle(FakeFC):
+    """The third page hands back the first page's token."""
+
+    def __init__(self, store: Store) -> None:
+        super().__init__(store)
+        self.first: dict[int, str] = {}
+
+    def list_configs(self, request: Request, service: str, function: str) -> Response:
+        response = super().list_configs(request, service, function)
+        body = json.loads(response.body)
+        key = len(body["configs"])
+        if "nextToken" not in request.query and body.get("nextToken"):
+            self.first[key] = body["nextToken"]
+        elif body.get("nextToken") == "" and key in self.first:
+            body["nextToken"] = self.first[key]
+        return self.json(200, body)
+
+
+class RepeatsToken(FakeFC):
+    """The last page hands back the token it was given."""
+
+    def list_configs(self, request: Request, service: str, function: str) -> Response:
+        response = super().list_configs(request, service, function)
+        body = json.loads(response.body)
+        if body.get("nextToken") == "" and request.query.get("nextToken"):
+            body["nextToken"] = request.query["nextToken"][0]
+        return self.json(200, body)
+
+
+class DuplicateAtBoundary(FakeFC):
+    def start_index(self, configs: list[AsyncConfig], token: str | None, service: str, function: str) -> int:
+        start = super().start_index(configs, token, service, function)
+        return max(0, start - 1) if token else start
+
+
+class SkipsAtBoundary(FakeFC):
+    def start_index(self, configs: list[AsyncConfig], token: str | None, service: str, function: str) -> int:
+        start = super().start_index(configs, token, service, function)
+        return start + 1 if token else start
+
+
+class UnstableOrder(FakeFC):
+    """Each listing request reshuffles the order (tokens are offsets into the new order)."""
+
+    def __init__(self, store: Store) -> None:
+        super().__init__(store)
+        self.rng = random.Random(7)
+
+    def find(self, service: str, function: str) -> list[AsyncConfig]:
+        configs = list(super().find(service, function))
+        self.rng.shuffle(configs)
+        return configs
+
+    def start_index(self, configs: list[AsyncConfig], token: str | None, service: str, function: str) -> int:
+        return int(token) if token and token.isdigit() else 0
+
+    def next_token(self, page: list[AsyncConfig], more: bool, service: str, function: str) -> str | None:
+        return "" if not more else "?"
+
+    def list_configs(self, request: Request, service: str, function: str) -> Response:
+        response = super().list_configs(request, service, function)
+        body = json.loads(response.body)
+        if body.get("nextToken") == "?":
+            start = int(request.query.get("nextToken", ["0"])[0] or 0)
+            body["nextToken"] = str(start + len(body["configs"]))
+        return self.json(200, body)
+
+
+class ForeignOwner(FakeFC):
+    def render_config(self, config: AsyncConfig) -> dict[str, Any]:
+        return {**super().render_config(config), "service": "another-service"}
+
+
+class DropsField(FakeFC):
+    def render_config(self, config: AsyncConfig) -> dict[str, Any]:
+        wire = super().render_config(config)
+        del wire["lastModifiedTime"]
+        return wire
+
+
+class WrongType(FakeFC):
+    def render_config(self, config: AsyncConfig) -> dict[str, Any]:
+        wire = super().render_config(config)
+        return {**wire, "maxAsyncRetryAttempts": str(wire["maxAsyncRetryAttempts"])}
+
+
+class NotIsoDates(FakeFC):
+    def render_config(self, config: AsyncConfig) -> dict[str, Any]:
+        return {**super().render_config(config), "createdTime": "2024/03/01 10:00:00"}
+
+
+class StringDestination(FakeFC):
+    def render_config(self, config: AsyncConfig) -> dict[str, Any]:
+        return {**super().render_config(config),
+                "destinationConfig": {"onSuccess": None, "onFailure": "acs:mns:cn-hangzhou:1:/queues/q/messages"}}
+
+
+class NoRequestId(FakeFC):
+    def request_id_headers(self) -> list[tuple[str, str]]:
+        return []
+
+
+class TextContentType(FakeFC):
+    def json(self, status: int, body: Any) -> Response:
+        response = super().json(status, body)
+        response.headers = [("Content-Type", "text/plain")]
+        return response
+
+
+class LowercaseErrors(FakeFC):
+    def error(self, err: FCError) -> Response:
+        return super().json(err.status, {"code": err.code, "message": err.message})
+
+
+class CrashesOnBadToken(FakeFC):
+    def start_index(self, configs: list[AsyncConfig], token: str | None, service: str, function: str) -> int:
+        try:
+            return super().start_index(configs, token, service, function)
+        except FCError:
+            raise FCError(500, "InternalServerError", "cannot decode token") from None
+
+
+class RestartsOnBadToken(FakeFC):
+    def start_index(self, configs: list[AsyncConfig], token: str | None, service: str, function: str) -> int:
+        try:
+            return super().start_index(configs, token, service, function)
+        except FCError:
+            return 0
+
+
+class WrongNotFound(FakeFC):
+    def find(self, service: str, function: str) -> list[AsyncConfig]:
+        try:
+            return super().find(service, function)
+        except FCError as err:
+            raise FCError(404, "ResourceNotFound", err.message) from None
+
+
+# --- conforming variants ----------------------------------------------------------------------
+class OffsetTokens(FakeFC):
+    """Plain integer offsets as tokens (opaque to clients, so allowed)."""
+
+    def start_index(self, configs: list[AsyncConfig], token: str | None, service: str, function: str) -> int:
+        if token is None:
+            return 0
+        if not token.isdigit() or not 0 < int(token) < len(configs):
+            raise FCError(400, "InvalidArgument", "invalid nextToken")
+        return int(token)
+
+    def list_configs(self, request: Request, service: str, function: str) -> Response:
+        response = super().list_configs(request, service, function)
+        body = json.loads(response.body)
+        if body.get("nextToken"):
+            start = self.start_index(self.find(service, function), self.single(request, "nextToken"), service,
+                                     function)
+            body["nextToken"] = str(start + len(body["configs"]))
+        return self.json(200, body)
+
+
+class Base64JsonTokens(OffsetTokens):
+    """Offsets wrapped as base64 JSON, a common token format."""
+
+    def start_index(self, configs: list[AsyncConfig], token: str | None, service: str, function: str) -> int:
+        if token is None:
+            return 0
+        try:
+            offset = json.loads(base64.b64decode(token, validate=True))["offset"]
+        except (ValueError, KeyError, TypeError):
+            raise FCError(400, "InvalidArgument", "invalid nextToken") from None
+        return super().start_index(configs, str(offset), service, function)
+
+    def list_configs(self, request: Request, service: str, function: str) -> Response:
+        response = super().list_configs(request, service, function)
+        body = json.loads(response.body)
+        if body.get("nextToken"):
+            body["nextToken"] = base64.b64encode(json.dumps({"offset": int(body["nextToken"])}).encode()).decode()
+        return self.json(200, body)
+
+
+class OmitsLastToken(FakeFC):
+    def list_body(self, items: list[AsyncConfig], token: str | None) -> dict[str, Any]:
+        return super().list_body(items, token or None)
+
+
+class NullLastToken(FakeFC):
+    def list_body(self, items: list[AsyncConfig], token: str | None) -> dict[str, Any]:
+        return {**super().list_body(items, token), "nextToken": token or None}
+
+
+class AdditiveFields(FakeFC):
+    def list_body(self, items: list[AsyncConfig], token: str | None) -> dict[str, Any]:
+        return {**super().list_body(items, token), "requestId": "r-1", "total": len(self.store.functions)}
+
+    def render_config(self, config: AsyncConfig) -> dict[str, Any]:
+        return {**super().render_config(config), "functionArn": f"acs:fc:cn-hangzhou:1:functions/{config.function}"}
+
+
+class ShortPages(FakeFC):
+    """At most 7 configs a page whatever the limit: "less than or equal to the specified number"."""
+
+    def page(self, configs: list[AsyncConfig], start: int, limit: int) -> list[AsyncConfig]:
+        return configs[start : start + min(limit, 7)]
+
+
+class NullDestinations(FakeFC):
+    def render_config(self, config: AsyncConfig) -> dict[str, Any]:
+        return {**super().render_config(config), "destinationConfig": None}
+
+
+def _fake(cls: type[FakeFC], configs: int = 45) -> Callable[[], FakeFC]:
+    return lambda: cls(seed_store(configs))
+
+
+def _fails(*clauses: str) -> frozenset[str]:
+    return frozenset(clauses)
+
+
+MUTANTS: dict[str, Variant] = {
+    "ignores-limit": Variant(_fake(IgnoresLimit), _fails("limit.bounds", "schema.fuzz")),
+    "limit-plus-one": Variant(_fake(LimitPlusOne), _fails("limit.bounds")),
+    "accepts-101": Variant(_fake(Accepts101), _fails("limit.bounds", "schema.fuzz")),
+    "endless-token": Variant(_fake(EndlessToken), _fails("pagination.termination")),
+    "token-cycle": Variant(_fake(TokenCycle), _fails("pagination.termination", "pagination.consistency")),
+    "repeats-token": Variant(_fake(RepeatsToken), _fails("pagination.termination")),
+    "duplicate-at-boundary": Variant(_fake(DuplicateAtBoundary),
+                                     _fails("pagination.consistency", "pagination.termination")),
+    "skips-at-boundary": Variant(_fake(SkipsAtBoundary), _fails("pagination.consistency")),
+    "unstable-order": Variant(_fake(UnstableOrder), _fails("pagination.consistency", "errors", "schema.fuzz")),
+    "foreign-owner": Variant(_fake(ForeignOwner), _fails("pagination.consistency")),
+    "drops-field": Variant(_fake(DropsField), _fails("response.shape", "schema.fuzz")),
+    "wrong-type": Variant(_fake(WrongType), _fails("response.shape", "schema.fuzz")),
+    "not-iso-dates": Variant(_fake(NotIsoDates), _fails("response.shape", "schema.fuzz")),
+    "string-destination": Variant(_fake(StringDestination), _fails("response.shape", "schema.fuzz")),
+    "no-request-id": Variant(_fake(NoRequestId), _fails("response.shape", "errors", "limit.bounds", "schema.fuzz")),
+    "text-content-type": Variant(_fake(TextContentType), _fails("response.shape", "schema.fuzz")),
+    "lowercase-errors": Variant(_fake(LowercaseErrors),
+                                _fails("errors", "limit.bounds", "response.shape", "schema.fuzz")),
+    "crashes-on-bad-token": Variant(_fake(CrashesOnBadToken), _fails("errors", "schema.fuzz")),
+    "restarts-on-bad-token": Variant(_fake(RestartsOnBadToken), _fails("errors")),
+    "wrong-not-found": Variant(_fake(WrongNotFound), _fails("errors")),
+}
+
+VARIANTS: dict[str, Variant] = {
+    "reference": Variant(_fake(FakeFC)),
+    "offset-tokens": Variant(_fake(OffsetTokens)),
+    "base64-json-tokens": Variant(_fake(Base64JsonTokens)),
+    "omits-last-token": Variant(_fake(OmitsLastToken)),
+    "null-last-token": Variant(_fake(NullLastToken)),
+    "additive-fields": Variant(_fake(AdditiveFields)),
+    "short-pages": Variant(_fake(ShortPages)),
+    "null-destinations": Variant(_fake(NullDestinations)),
+    "single-config": Variant(_fake(FakeFC, 1)),
+    "no-configs": Variant(_fake(FakeFC, 0)),
+}
