@@ -36,12 +36,17 @@ class Contract:
         return self.client.list(service or self.service, function or self.function, query, headers)
 
     def walk(self, limit: int | None, fresh: bool = False) -> Walk:
-        """A walk of the whole listing; shared between clauses unless `fresh`."""
+        """A walk of the whole listing; shared between clauses unless `fresh`.
+
+        Every walk but the ground truth is bounded by the ground truth's size: when even that walk
+        ran away, by the distinct configs it saw, so a runaway server costs one capped walk, not one
+        per clause.
+        """
         if fresh or limit not in self._walks:
             total = None
-            truth = self._walks.get(TRUTH_LIMIT)
-            if limit != TRUTH_LIMIT and truth is not None and truth.complete:
-                total = len(truth.items)
+            if limit != TRUTH_LIMIT:
+                truth = self.walk(TRUTH_LIMIT)
+                total = len(truth.items) if truth.complete else len({repr(q) for q in truth.qualifiers()})
             result = walk(self.client, self.service, self.function, limit, self.settings.max_pages, total)
             if fresh:
                 return result

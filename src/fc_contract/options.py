@@ -19,7 +19,7 @@ OPTIONS: dict[str, tuple[str, str]] = {
     "invalid_input": ("reject", "what an out-of-range limit or a malformed nextToken must get: reject "
                                 "(400 InvalidArgument, as documented) or lenient (any 4xx; limit may be clamped)"),
     "max_requests": ("2000", "stop the run with a verdict after this many requests"),
-    "max_pages": ("200", "hard cap on the pages of one walk: a runaway nextToken becomes a verdict"),
+    "max_pages": ("100", "hard cap on the pages of one walk: a runaway nextToken becomes a verdict"),
     "timeout": ("10", "connect and read timeout of each request, in seconds"),
     "cassettes": ("", "cassette directory (default: the cassettes/ beside contracts/)"),
 }
