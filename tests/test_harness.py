@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 
@@ -61,4 +63,22 @@ def test_bad_options_are_one_line_usage_errors(run_contracts: Run, args: list[st
     errors = [line for line in verdict.output.splitlines() if line.startswith("ERROR:")]
     assert len(errors) == 1, verdict.output
     assert message in errors[0], verdict.output
+    assert "Traceback" not in verdict.output
+
+
+def test_a_server_that_never_answers_gets_one_verdict_quickly(server: Server, run_contracts: Run) -> None:
+    release = threading.Event()
+
+    def hang(environ: dict[str, Any], start_response: Callable[..., Any]) -> list[bytes]:
+        release.wait(60)
+        start_response("200 OK", [("Content-Type", "application/json")])
+        return [b"{}"]
+
+    server.app = hang
+    try:
+        verdict = run_contracts(f"--fc-target={server.url}", "--fc-timeout=1")
+    finally:
+        release.set()
+    assert verdict.exit_code == 1
+    assert "[target] 3 requests in a row got no response, the last: timed out (connect 1s, read 1s)" in verdict.output
     assert "Traceback" not in verdict.output

@@ -21,8 +21,22 @@ HIDDEN_HEADERS = ("authorization", "x-acs-", "x-fc-security-token", "x-fc-date",
                   "accept-encoding", "accept", "connection", "x-schemathesis-testcaseid")
 
 
-class BudgetExceeded(Exception):
+class RunAborted(Exception):
+    """A reason to stop the whole run with one verdict; `clause` names it in the report."""
+
+    clause = "run"
+
+
+class BudgetExceeded(RunAborted):
     """The run has sent as many requests as --fc-max-requests allows."""
+
+    clause = "budget"
+
+
+class TargetUnresponsive(RunAborted):
+    """Several requests in a row got no response: going on would only wait out more timeouts."""
+
+    clause = "target"
 
 
 @dataclass
@@ -84,6 +98,7 @@ class Limits:
     total_timeout: float = 30.0
     max_body: int = 5 * 1024 * 1024
     max_requests: int = 2000
+    max_silent: int = 3  # requests in a row without a response before the run stops
 
 
 class Client:
@@ -99,6 +114,7 @@ class Client:
         self.clause = ""
         self.counts: Counter[str] = Counter()
         self.history: deque[Exchange] = deque(maxlen=history_size)
+        self.silent = 0
 
     @property
     def sent(self) -> int:
@@ -118,6 +134,10 @@ class Client:
         """Send; any failure to get a whole response becomes Exchange.error, never an exception."""
         if self.sent >= self.limits.max_requests:
             raise BudgetExceeded(f"the run has sent {self.sent} requests, the --fc-max-requests budget")
+        if self.silent >= self.limits.max_silent:
+            last = self.history[-1]
+            raise TargetUnresponsive(f"{self.silent} requests in a row got no response, the last: {last.error}; "
+                                     f"reproduce: {last.curl()}")
         prepared = self.session.prepare_request(request)
         exchange = Exchange(str(prepared.method), str(prepared.url), dict(request.headers or {}), clause=self.clause)
         self.counts[self.clause] += 1
@@ -138,6 +158,7 @@ class Client:
         except requests.RequestException as exc:
             exchange.error = f"broken response: {_root_cause(exc)}"
         exchange.elapsed = time.monotonic() - started
+        self.silent = self.silent + 1 if exchange.error is not None and exchange.status is None else 0
         if exchange.error is None and exchange.status is not None and self._is_list(exchange):
             exchange.shape = self.spec.validate(exchange.status, exchange.headers, exchange.body)
         self.history.append(exchange)

@@ -7,7 +7,7 @@ from collections.abc import Generator
 import pytest
 
 from fc_contract import profiles
-from fc_contract.client import BudgetExceeded
+from fc_contract.client import RunAborted
 from fc_contract.fixtures import CONTRACT_KEY, fc, fc_limits, fc_settings, fc_spec, fc_target
 from fc_contract.options import Settings, add_options
 from fc_contract.report import summary_lines
@@ -45,16 +45,16 @@ def _clause(item: pytest.Item) -> str:
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_call(item: pytest.Item) -> Generator[None, None, None]:
-    """Count requests per clause, and turn an exhausted budget into one clear verdict."""
+    """Count requests per clause; an exhausted budget or a dead target stops the run with one verdict."""
     contract = item.config.stash.get(CONTRACT_KEY, None)
     if contract is not None:
         contract.client.clause = _clause(item)
     try:
         return (yield)
-    except BudgetExceeded as exc:
-        exhausted = str(exc)
-    item.session.shouldfail = f"fc-contract: {exhausted}; raise --fc-max-requests to go on"
-    pytest.fail(f"[budget] {exhausted}; the run stops here", pytrace=False)
+    except RunAborted as exc:
+        aborted = exc
+    item.session.shouldfail = f"fc-contract: {aborted}"
+    pytest.fail(f"[{aborted.clause}] {aborted}; the run stops here", pytrace=False)
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: pytest.Config) -> None:
