@@ -115,6 +115,7 @@ class Client:
         self.counts: Counter[str] = Counter()
         self.history: deque[Exchange] = deque(maxlen=history_size)
         self.silent = 0
+        self.recording: list[Exchange] | None = None  # every exchange, when recording cassettes
 
     @property
     def sent(self) -> int:
@@ -139,7 +140,7 @@ class Client:
             raise TargetUnresponsive(f"{self.silent} requests in a row got no response, the last: {last.error}; "
                                      f"reproduce: {last.curl()}")
         prepared = self.session.prepare_request(request)
-        exchange = Exchange(str(prepared.method), str(prepared.url), dict(request.headers or {}), clause=self.clause)
+        exchange = Exchange(str(prepared.method), str(prepared.url), dict(prepared.headers), clause=self.clause)
         self.counts[self.clause] += 1
         started = time.monotonic()
         try:
@@ -162,6 +163,8 @@ class Client:
         if exchange.error is None and exchange.status is not None and self._is_list(exchange):
             exchange.shape = self.spec.validate(exchange.status, exchange.headers, exchange.body)
         self.history.append(exchange)
+        if self.recording is not None:
+            self.recording.append(exchange)
         return exchange
 
     def _is_list(self, exchange: Exchange) -> bool:

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 from fc_contract.client import Client, Exchange
 from fc_contract.options import Settings
+from fc_contract.targets import Target
 from fc_contract.verdict import Clause
 from fc_contract.walker import Walk, walk
 
@@ -18,9 +19,10 @@ ABSENT_FUNCTION = "fc-contract-absent-function"
 class Contract:
     """What every clause needs: requests to the function under test, and the ground truth."""
 
-    def __init__(self, settings: Settings, client: Client) -> None:
+    def __init__(self, settings: Settings, client: Client, target: Target) -> None:
         self.settings = settings
         self.client = client
+        self.target = target
         self.service = settings.service
         self.function = settings.function
         self.notes: list[str] = []

@@ -46,6 +46,11 @@ def fc_limits(fc_settings: Settings) -> Limits:
 def fc(pytestconfig: pytest.Config, fc_settings: Settings, fc_target: Target, fc_spec: Spec,
        fc_limits: Limits) -> Contract:
     """The function under test, its client and the shared walks."""
-    contract = Contract(fc_settings, Client(fc_target.base_url, fc_spec, fc_target.session, fc_limits))
+    client = Client(fc_target.base_url, fc_spec, fc_target.session, fc_limits)
+    if fc_target.replayer is not None:
+        fc_target.replayer.registry.current_clause = lambda: client.clause
+    if fc_settings.record:
+        client.recording = []
+    contract = Contract(fc_settings, client, fc_target)
     pytestconfig.stash[CONTRACT_KEY] = contract
     return contract

@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import pytest
 
+from fc_contract.cassettes import CASSETTE_DIR
+
 # Priority, highest first: the command line, then FC_CONTRACT_<NAME> in the environment, then the
 # fc_<name> key of the pytest ini section (pyproject.toml), then the default below.
 OPTIONS: dict[str, tuple[str, str]] = {
-    "target": ("fake", "what to test: replay (the cassettes), fake (the built-in reference server), "
+    "target": ("replay", "what to test: replay (the cassettes), fake (the built-in reference server), "
                          "an http(s):// URL, or live"),
     "service": ("demo-service", "the service of the function under test"),
     "function": ("helloworld", "the function under test"),
@@ -22,6 +25,7 @@ OPTIONS: dict[str, tuple[str, str]] = {
     "max_pages": ("100", "hard cap on the pages of one walk: a runaway nextToken becomes a verdict"),
     "timeout": ("10", "connect and read timeout of each request, in seconds"),
     "cassettes": ("", "cassette directory (default: the cassettes/ beside contracts/)"),
+    "request_log": ("", "write every request the run sent (clause, method, URL) to this file"),
 }
 CHOICES = {"profile": ("dev", "ci", "thorough"), "invalid_input": ("reject", "lenient")}
 
@@ -60,8 +64,13 @@ class Settings:
     max_pages: int
     timeout: float
     cassettes: str
+    request_log: str
     record: bool
     strict_cassettes: bool
+
+    @property
+    def cassette_dir(self) -> Path:
+        return Path(self.cassettes) if self.cassettes else CASSETTE_DIR
 
     @classmethod
     def from_config(cls, config: pytest.Config) -> Settings:
@@ -76,10 +85,12 @@ class Settings:
         except ValueError as exc:
             raise pytest.UsageError(f"fc-contract: a numeric option is not a number ({exc}); "
                                     "fix --fc-max-requests, --fc-max-pages or --fc-timeout") from None
+        if config.getoption("fc_record") and raw["target"] == "replay":
+            raise pytest.UsageError("--fc-record needs a target to record from: --fc-target=fake, a URL or live")
         if min(numbers.values()) <= 0:
             raise pytest.UsageError("fc-contract: --fc-max-requests, --fc-max-pages and --fc-timeout must be positive")
         return cls(target=raw["target"], service=raw["service"], function=raw["function"], profile=raw["profile"],
-                   invalid_input=raw["invalid_input"], cassettes=raw["cassettes"],
+                   invalid_input=raw["invalid_input"], cassettes=raw["cassettes"], request_log=raw["request_log"],
                    record=bool(config.getoption("fc_record")),
                    strict_cassettes=bool(config.getoption("fc_strict_cassettes")),
                    max_requests=int(numbers["max_requests"]), max_pages=int(numbers["max_pages"]),

@@ -1,8 +1,9 @@
-"""The pytest plugin: options, hypothesis profile, clause bookkeeping and the run's summary."""
+"""The pytest plugin: options, hypothesis profile, clause bookkeeping, cassettes and the run's summary."""
 
 from __future__ import annotations
 
 from collections.abc import Generator
+from pathlib import Path
 
 import pytest
 
@@ -10,10 +11,14 @@ from fc_contract import profiles
 from fc_contract.client import RunAborted
 from fc_contract.fixtures import CONTRACT_KEY, fc, fc_limits, fc_settings, fc_spec, fc_target
 from fc_contract.options import Settings, add_options
+from fc_contract.recording import save_recording, write_request_log
+from fc_contract.replay import ReplayMiss
 from fc_contract.report import summary_lines
 from fc_contract.targets import preflight
 
 __all__ = ["fc", "fc_limits", "fc_settings", "fc_spec", "fc_target"]
+WARNINGS_KEY = pytest.StashKey[list[str]]()
+ABORTED_KEY = pytest.StashKey[str]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -35,7 +40,7 @@ def pytest_collection_finish(session: pytest.Session) -> None:
     if session.config.option.collectonly:
         return
     if any("fc_target" in getattr(item, "fixturenames", ()) for item in session.items):
-        preflight(Settings.from_config(session.config))
+        session.config.stash[WARNINGS_KEY] = preflight(Settings.from_config(session.config))
 
 
 def _clause(item: pytest.Item) -> str:
@@ -43,18 +48,48 @@ def _clause(item: pytest.Item) -> str:
     return str(marker.args[0]) if marker else ""
 
 
+def _find(exc: BaseException, kind: type[Exception]) -> Exception | None:
+    """`exc` or the first `kind` inside an exception group (hypothesis may group failures)."""
+    if isinstance(exc, kind):
+        return exc
+    if isinstance(exc, BaseExceptionGroup):
+        return next((found for inner in exc.exceptions if (found := _find(inner, kind))), None)
+    return None
+
+
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_call(item: pytest.Item) -> Generator[None, None, None]:
-    """Count requests per clause; an exhausted budget or a dead target stops the run with one verdict."""
+    """Count requests per clause; a replay miss fails the test; a spent budget or dead target stops the run."""
     contract = item.config.stash.get(CONTRACT_KEY, None)
     if contract is not None:
         contract.client.clause = _clause(item)
     try:
         return (yield)
-    except RunAborted as exc:
-        aborted = exc
-    item.session.shouldfail = f"fc-contract: {aborted}"
-    pytest.fail(f"[{aborted.clause}] {aborted}; the run stops here", pytrace=False)
+    except BaseException as exc:
+        aborted, missed = _find(exc, RunAborted), _find(exc, ReplayMiss)
+        if aborted is None and missed is None:
+            raise
+    if aborted is not None:
+        item.session.shouldfail = f"fc-contract: {aborted}"
+        item.config.stash[ABORTED_KEY] = str(aborted)
+        pytest.fail(f"[{getattr(aborted, 'clause', 'run')}] {aborted}; the run stops here", pytrace=False)
+    pytest.fail(f"[{_clause(item) or 'replay'}] {missed}", pytrace=False)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Write the cassettes (only after a run that was not aborted) and the request log."""
+    contract = session.config.stash.get(CONTRACT_KEY, None)
+    if contract is None:
+        return
+    if contract.settings.request_log:
+        write_request_log(Path(contract.settings.request_log), contract)
+    if contract.client.recording is not None:
+        aborted = session.config.stash.get(ABORTED_KEY, None)
+        if aborted or exitstatus not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
+            contract.note(f"cassettes NOT written, the previous ones are kept: the recording did not complete "
+                          f"({aborted or pytest.ExitCode(exitstatus).name})")
+        else:
+            save_recording(contract)
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: pytest.Config) -> None:
@@ -62,5 +97,7 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: p
     if contract is None:
         return
     terminalreporter.section("fc-contract")
+    for line in config.stash.get(WARNINGS_KEY, []):
+        terminalreporter.write_line(f"warning: {line}", yellow=True)
     for line in summary_lines(contract):
         terminalreporter.write_line(line)

@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+import functools
 import socket
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 import requests
 
+from fc_contract import cassettes
+from fc_contract.cassettes import REPLAY_BASE, Cassette, CassetteError
 from fc_contract.fake import FakeFC, seed_store
 from fc_contract.fake.server import Server
 from fc_contract.options import Settings
+from fc_contract.replay import Replayer
+from fc_contract.spec import spec_hash
 
 
 @dataclass
@@ -23,6 +29,8 @@ class Target:
     base_url: str
     session: requests.Session = field(default_factory=requests.Session)
     closers: list[Callable[[], None]] = field(default_factory=list)
+    replayer: Replayer | None = None
+    description: str = ""
 
     def close(self) -> None:
         for closer in reversed(self.closers):
@@ -56,21 +64,65 @@ def check_reachable(url: str, timeout: float) -> None:
 def fake_target(configs: int = 45) -> Target:
     """The reference server, seeded with `configs` configs, on a free loopback port."""
     server = Server(FakeFC(seed_store(configs))).start()
-    return Target("fake", server.url, closers=[server.stop])
+    return Target("fake", server.url, closers=[server.stop],
+                  description=f"the reference server (fc_contract.fake, {configs} configs)")
 
 
-def preflight(settings: Settings) -> None:
-    """Before any test: a one-line usage error for a target that cannot work."""
+@functools.cache
+def load_cassettes(directory: Path) -> list[Cassette]:
+    """The cassettes of `directory`, read once a run; a one-line usage error if any is unusable."""
+    try:
+        return cassettes.load_all(directory)
+    except CassetteError as exc:
+        raise pytest.UsageError(str(exc)) from None
+
+
+def cassette_warnings(settings: Settings, loaded: list[Cassette]) -> list[str]:
+    """What makes replay doubtful: another description, function or hypothesis profile."""
+    problems = []
+    current = spec_hash()
+    stale = [c.path.name for c in loaded if c.metadata.get("spec_sha256") != current]
+    if stale:
+        problems.append(f"{', '.join(stale)} recorded from another OpenAPI description than contracts/openapi.yaml; "
+                        "re-record with --fc-record")
+    for key in ("service", "function", "profile"):
+        recorded = {str(c.metadata.get(key)) for c in loaded if c.metadata.get(key) is not None}
+        wanted = getattr(settings, key)
+        if recorded and recorded != {wanted}:
+            problems.append(f"the cassettes were recorded with {key} {', '.join(sorted(recorded))}, "
+                            f"this run uses {wanted}: expect replay misses")
+    return problems
+
+
+def preflight(settings: Settings) -> list[str]:
+    """Before any test: a one-line usage error for a target that cannot work; returns warnings."""
     name = settings.target
-    if name in ("replay", "live"):
-        raise pytest.UsageError(f"--fc-target={name} is not available yet; use fake or an http(s) URL")
+    if name == "live":
+        raise pytest.UsageError("--fc-target=live is not available yet; use replay, fake or an http(s) URL")
+    if name == "replay":
+        problems = cassette_warnings(settings, load_cassettes(settings.cassette_dir))
+        if problems and settings.strict_cassettes:
+            raise pytest.UsageError(f"--fc-strict-cassettes: {problems[0]}")
+        return problems
     if name != "fake":
         check_url(name)
         check_reachable(name, settings.timeout)
+    return []
+
+
+def replay_target(settings: Settings) -> Target:
+    """The cassettes, served offline through `responses`."""
+    loaded = load_cassettes(settings.cassette_dir)
+    replayer = Replayer(loaded, REPLAY_BASE)
+    replayer.start()
+    return Target("replay", REPLAY_BASE, closers=[replayer.stop], replayer=replayer,
+                  description=f"replay of {settings.cassette_dir}")
 
 
 def open_target(settings: Settings) -> Target:
     """The target the options name (preflight has vouched for it)."""
+    if settings.target == "replay":
+        return replay_target(settings)
     if settings.target == "fake":
         return fake_target()
-    return Target("url", settings.target.rstrip("/"))
+    return Target("url", settings.target.rstrip("/"), description=settings.target)

@@ -1,0 +1,114 @@
+"""Replay: recorded interactions served through `responses`, offline; a miss is a clear failure."""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+
+import requests
+import responses
+from responses import matchers
+from responses.registries import FirstMatchRegistry
+
+from fc_contract.cassettes import REMEDY, Cassette, Interaction
+
+
+class ReplayMiss(Exception):
+    """The suite sent a request no cassette holds."""
+
+
+class NetworkDuringReplay(ReplayMiss):
+    """Something tried to open a connection while replaying."""
+
+
+def request_key(method: str, path: str, query: str) -> tuple[str, str, tuple[tuple[str, str], ...]]:
+    """What a replayed request is matched on: method, path and the sorted query pairs."""
+    return method.upper(), path, tuple(sorted(parse_qsl(query, keep_blank_values=True)))
+
+
+class Recorded(responses.Response):
+    """A recorded response, served for a request with the same method, path and normalised query."""
+
+    def __init__(self, interaction: Interaction, base_url: str) -> None:
+        super().__init__(interaction.method, base_url + interaction.path, body=interaction.body,
+                         status=interaction.status, headers=dict(interaction.headers), content_type=None,
+                         match=[matchers.query_string_matcher(interaction.query or None)])
+        self.clause = interaction.clause
+        self.key = request_key(interaction.method, interaction.path, interaction.query)
+
+
+class CassetteRegistry(FirstMatchRegistry):
+    """Serves the current clause's recordings first, then any clause's; each in recorded order, the last repeating.
+
+    A request nothing matches gets a response whose callback raises ReplayMiss, so the failure names
+    the request and the remedy instead of a connection error.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.current_clause: Callable[[], str] = lambda: ""
+        self.sources: list[str] = []
+        self.index: dict[tuple[str, str, tuple[tuple[str, str], ...]], list[Recorded]] = {}
+
+    def add(self, response: responses.BaseResponse) -> responses.BaseResponse:
+        added = super().add(response)
+        if isinstance(added, Recorded):
+            self.index.setdefault(added.key, []).append(added)
+        return added
+
+    def reset(self) -> None:
+        super().reset()
+        self.index = {}
+
+    def find(self, request: requests.PreparedRequest) -> tuple[responses.BaseResponse | None, list[str]]:
+        parts = urlsplit(str(request.url))
+        candidates = [r for r in self.index.get(request_key(str(request.method), parts.path, parts.query), [])
+                      if r.matches(request)[0]]
+        if not candidates:
+            return self._miss(request), []
+        clause = self.current_clause()
+        own = [r for r in candidates if r.clause == clause] or candidates
+        fresh = [r for r in own if r.call_count == 0]
+        return (fresh[0] if fresh else own[-1]), []
+
+    def _miss(self, request: requests.PreparedRequest) -> responses.BaseResponse:
+        def fail(_: Any) -> Any:
+            raise ReplayMiss(f"no recorded response for {request.method} {request.url} in "
+                             f"{', '.join(self.sources) or 'the cassettes'}; the suite now sends a request the "
+                             f"cassettes lack: {REMEDY}")
+
+        return responses.CallbackResponse(str(request.method), str(request.url), callback=fail)
+
+
+class Replayer:
+    """Activates a RequestsMock over the cassettes, and forbids sockets while it runs."""
+
+    def __init__(self, cassettes: list[Cassette], base_url: str) -> None:
+        self.mock = responses.RequestsMock(assert_all_requests_are_fired=False, registry=CassetteRegistry)
+        registry = self.mock.get_registry()
+        assert isinstance(registry, CassetteRegistry)
+        self.registry = registry
+        self.registry.sources = [str(c.path) for c in cassettes]
+        for cassette in cassettes:
+            for interaction in cassette.interactions:
+                self.mock.add(Recorded(interaction, base_url))
+        self._saved: dict[str, Any] = {}
+
+    def start(self) -> None:
+        self.mock.start()
+        self._saved = {"connect": socket.socket.connect, "connect_ex": socket.socket.connect_ex}
+
+        def refuse(sock: socket.socket, address: Any) -> Any:
+            raise NetworkDuringReplay(f"network access to {address} during replay; replay is offline: "
+                                      "use --fc-target to test a live server")
+
+        socket.socket.connect = refuse  # type: ignore[method-assign, assignment]
+        socket.socket.connect_ex = refuse  # type: ignore[method-assign, assignment]
+
+    def stop(self) -> None:
+        for name, original in self._saved.items():
+            setattr(socket.socket, name, original)
+        self.mock.stop()
+        self.mock.reset()
