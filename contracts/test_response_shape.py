@@ -15,8 +15,8 @@ import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from fc_contract.client import Exchange
 from fc_contract.contract import ABSENT_SERVICE, Contract
+from fc_contract.exchange import Exchange
 from fc_contract.verdict import Clause
 
 CLAUSE = Clause("response.shape")

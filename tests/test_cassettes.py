@@ -16,7 +16,7 @@ import yaml
 
 from fc_contract import cassettes
 from fc_contract.cassettes import CassetteError
-from fc_contract.client import Exchange
+from fc_contract.exchange import Exchange
 from fc_contract.fake import seed_store
 from fc_contract.fake.server import Server
 from fc_contract.redact import Redactor
@@ -141,7 +141,7 @@ def test_a_request_no_cassette_holds_fails_with_the_remedy(copied: Path, run_con
     verdict = run_contracts(f"--fc-cassettes={copied}")
     assert verdict.exit_code == 1
     assert re.search(r"^\[limit\.bounds\] no recorded response for GET https://fc-contract\.invalid/2021-04-06/"
-                     r"services/demo-service/functions/helloworld/async-invoke-configs in .*; .*"
+                     r"services/demo-service/functions/helloworld/async-invoke-configs in the cassettes of .*; .*"
                      r"re-record it with --fc-record", verdict.output, re.MULTILINE), verdict.output
 
 
@@ -274,3 +274,11 @@ def test_load_names_the_line_of_malformed_yaml(tmp_path: Path) -> None:
     path.write_text("interactions:\n- request: [\nversion: 1\n")
     with pytest.raises(CassetteError, match=r"x\.yaml:\d+: malformed YAML"):
         cassettes.load(path)
+
+
+def test_a_cassette_recorded_from_other_clause_code_warns(copied: Path, run_contracts: Run) -> None:
+    path = copied / "schema.fuzz.yaml"
+    path.write_text(re.sub(r"contracts_sha256: \w+", "contracts_sha256: 0000", path.read_text()))
+    verdict = run_contracts(f"--fc-cassettes={copied}")
+    assert verdict.exit_code == 0
+    assert "warning: the clause modules changed since schema.fuzz.yaml were recorded" in verdict.output

@@ -310,3 +310,18 @@ VARIANTS: dict[str, Variant] = {
     "single-config": Variant(_fake(FakeFC, 1)),
     "no-configs": Variant(_fake(FakeFC, 0)),
 }
+
+
+class Throttles(FakeFC):
+    """Every `every`-th request gets 429 (or 503) with Retry-After: 0; the retry goes through."""
+
+    def __init__(self, store: Store, every: int = 4, status: int = 429) -> None:
+        super().__init__(store)
+        self.every, self.status, self.seen = every, status, 0
+
+    def handle(self, request: Request) -> Response:
+        self.seen += 1
+        if self.seen % self.every == 0:
+            code = "ResourceExhausted" if self.status == 429 else "ResourceThrottled"
+            raise FCError(self.status, code, "too many requests, slow down", [("Retry-After", "0")])
+        return super().handle(request)

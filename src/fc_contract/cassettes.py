@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 import yaml
 
-from fc_contract.client import Exchange
+from fc_contract.exchange import Exchange
 from fc_contract.redact import Redactor
 
 CASSETTE_DIR = Path(__file__).resolve().parents[2] / "cassettes"

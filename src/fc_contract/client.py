@@ -2,23 +2,22 @@
 
 from __future__ import annotations
 
-import json
-import shlex
 import time
 from collections import Counter, deque
-from collections.abc import Sequence
-from dataclasses import dataclass, field
-from typing import Any
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from urllib.parse import quote, urlencode
 
 import requests
 
-from fc_contract.spec import OPERATION_PATH, ShapeReport, Spec
+from fc_contract.exchange import Exchange
+from fc_contract.spec import OPERATION_PATH, Spec
+from fc_contract.throttle import retry_delay
 
 Query = Sequence[tuple[str, str]]
-# Left out of curl: signatures (stale on replay) and what any HTTP client sends by itself.
-HIDDEN_HEADERS = ("authorization", "x-acs-", "x-fc-security-token", "x-fc-date", "date", "user-agent",
-                  "accept-encoding", "accept", "connection", "x-schemathesis-testcaseid")
+AUTH_ERRORS = ("SignatureNotMatch", "InvalidAccessKeyID", "AccessDenied", "RequestTimeTooSkewed",
+               "InvalidSecurityToken")
+THROTTLED = (429, 503)
 
 
 class RunAborted(Exception):
@@ -33,60 +32,22 @@ class BudgetExceeded(RunAborted):
     clause = "budget"
 
 
+class AuthenticationFailed(RunAborted):
+    """The target refused the credentials or the signature: every further request would be refused too."""
+
+    clause = "auth"
+
+
+class UnsafeRequest(RunAborted):
+    """A request that could change the target, on a read-only (live) run."""
+
+    clause = "safety"
+
+
 class TargetUnresponsive(RunAborted):
     """Several requests in a row got no response: going on would only wait out more timeouts."""
 
     clause = "target"
-
-
-@dataclass
-class Exchange:
-    """One request and what came back: a response, or the reason there was none."""
-
-    method: str
-    url: str
-    sent_headers: dict[str, str]
-    status: int | None = None
-    headers: dict[str, str] = field(default_factory=dict)
-    body: bytes = b""
-    error: str | None = None
-    clause: str = ""
-    elapsed: float = 0.0
-    shape: ShapeReport | None = None
-    response: requests.Response | None = field(default=None, repr=False)
-
-    def json(self) -> Any:
-        """The parsed body, or None when there is none or it is not JSON."""
-        try:
-            return json.loads(self.body) if self.body else None
-        except ValueError:
-            return None
-
-    def header(self, name: str) -> str | None:
-        return next((v for k, v in self.headers.items() if k.lower() == name.lower()), None)
-
-    def curl(self) -> str:
-        """A curl command that sends the same request (signature headers left out)."""
-        parts = ["curl", "-sS", "-i"]
-        if self.method != "GET":
-            parts += ["-X", self.method]
-        for name, value in self.sent_headers.items():
-            if not name.lower().startswith(HIDDEN_HEADERS):
-                parts += ["-H", f"{name}: {value}"]
-        parts.append(self.url)
-        return " ".join(shlex.quote(p) for p in parts)
-
-    def describe(self) -> str:
-        """One line on what came back."""
-        if self.error is not None:
-            return f"no usable response ({self.error})"
-        data = self.json()
-        if isinstance(data, dict) and "ErrorCode" in data:
-            return f"{self.status} {data.get('ErrorCode')}: {str(data.get('ErrorMessage'))[:120]}"
-        if isinstance(data, dict) and isinstance(data.get("configs"), list):
-            token = f"nextToken {data['nextToken']!r}" if "nextToken" in data else "no nextToken"
-            return f"{self.status} with {len(data['configs'])} configs, {token}"
-        return f"{self.status} {self.header('content-type') or 'no content type'}: {self.body[:120]!r}"
 
 
 @dataclass
@@ -99,6 +60,9 @@ class Limits:
     max_body: int = 5 * 1024 * 1024
     max_requests: int = 2000
     max_silent: int = 3  # requests in a row without a response before the run stops
+    retries: int = 3  # of a 429 or 503, with exponential backoff and jitter, honouring Retry-After
+    backoff: float = 0.5  # the first retry's delay when there is no Retry-After
+    max_delay: float = 20.0
 
 
 class Client:
@@ -116,6 +80,9 @@ class Client:
         self.history: deque[Exchange] = deque(maxlen=history_size)
         self.silent = 0
         self.recording: list[Exchange] | None = None  # every exchange, when recording cassettes
+        self.read_only = False  # refuse anything but GET (a live run)
+        self.retried: list[str] = []
+        self.sleep: Callable[[float], None] = time.sleep
 
     @property
     def sent(self) -> int:
@@ -132,7 +99,26 @@ class Client:
         return self.send(requests.Request("GET", url, headers=headers or {}))
 
     def send(self, request: requests.Request) -> Exchange:
-        """Send; any failure to get a whole response becomes Exchange.error, never an exception."""
+        """Send, retrying throttled answers; a failure to get a response becomes Exchange.error."""
+        if self.read_only and request.method not in ("GET", "HEAD"):
+            raise UnsafeRequest(f"refused to send {request.method} {request.url}: a live run sends GET only")
+        for attempt in range(self.limits.retries + 1):
+            exchange = self._send_once(request)
+            if exchange.status not in THROTTLED or attempt == self.limits.retries:
+                break
+            delay = retry_delay(exchange.header("Retry-After"), attempt, self.limits.backoff, self.limits.max_delay)
+            self.retried.append(f"{exchange.clause or '-'}: {exchange.method} {exchange.url} got "
+                                f"{exchange.describe()}; retry {attempt + 1} of {self.limits.retries} "
+                                f"after {delay:.1f}s")
+            self.sleep(delay)
+        data = exchange.json()
+        if exchange.status == 403 and isinstance(data, dict) and data.get("ErrorCode") in AUTH_ERRORS:
+            raise AuthenticationFailed(f"the target refused the request: {exchange.describe()}; check the "
+                                       "credentials (ALIBABA_CLOUD_ACCESS_KEY_ID/SECRET), --fc-signing and the clock; "
+                                       f"reproduce: {exchange.curl()}")
+        return exchange
+
+    def _send_once(self, request: requests.Request) -> Exchange:
         if self.sent >= self.limits.max_requests:
             raise BudgetExceeded(f"the run has sent {self.sent} requests, the --fc-max-requests budget")
         if self.silent >= self.limits.max_silent:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import base64
 from collections.abc import Sequence
 
-from fc_contract.client import Client, Exchange
+from fc_contract.client import Client
+from fc_contract.exchange import Exchange
 from fc_contract.options import Settings
 from fc_contract.targets import Target
 from fc_contract.verdict import Clause

@@ -49,6 +49,8 @@ def fc(pytestconfig: pytest.Config, fc_settings: Settings, fc_target: Target, fc
     client = Client(fc_target.base_url, fc_spec, fc_target.session, fc_limits)
     if fc_target.replayer is not None:
         fc_target.replayer.registry.current_clause = lambda: client.clause
+        client.sleep = lambda _: None  # a recorded Retry-After need not be waited out again
+    client.read_only = fc_target.kind == "live"
     if fc_settings.record:
         client.recording = []
     contract = Contract(fc_settings, client, fc_target)

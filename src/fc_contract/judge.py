@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from fc_contract.client import Exchange
+from fc_contract.exchange import Exchange
 from fc_contract.verdict import Clause
 
 

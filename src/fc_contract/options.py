@@ -24,10 +24,13 @@ OPTIONS: dict[str, tuple[str, str]] = {
     "max_requests": ("2000", "stop the run with a verdict after this many requests"),
     "max_pages": ("100", "hard cap on the pages of one walk: a runaway nextToken becomes a verdict"),
     "timeout": ("10", "connect and read timeout of each request, in seconds"),
+    "signing": ("auto", "how to sign requests: acs3 (ACS3-HMAC-SHA256, the current SDK), fc (the FC scheme of "
+                        "aliyun-fc2), none; auto is acs3 for live and none otherwise"),
     "cassettes": ("", "cassette directory (default: the cassettes/ beside contracts/)"),
     "request_log": ("", "write every request the run sent (clause, method, URL) to this file"),
 }
-CHOICES = {"profile": ("dev", "ci", "thorough"), "invalid_input": ("reject", "lenient")}
+CHOICES = {"profile": ("dev", "ci", "thorough"), "invalid_input": ("reject", "lenient"),
+           "signing": ("auto", "acs3", "fc", "none")}
 
 
 def add_options(parser: pytest.Parser) -> None:
@@ -65,8 +68,16 @@ class Settings:
     timeout: float
     cassettes: str
     request_log: str
+    signing: str
     record: bool
     strict_cassettes: bool
+
+    @property
+    def signing_scheme(self) -> str:
+        """acs3, fc or none, with auto resolved."""
+        if self.signing == "auto":
+            return "acs3" if self.target == "live" else "none"
+        return self.signing
 
     @property
     def cassette_dir(self) -> Path:
@@ -91,6 +102,7 @@ class Settings:
             raise pytest.UsageError("fc-contract: --fc-max-requests, --fc-max-pages and --fc-timeout must be positive")
         return cls(target=raw["target"], service=raw["service"], function=raw["function"], profile=raw["profile"],
                    invalid_input=raw["invalid_input"], cassettes=raw["cassettes"], request_log=raw["request_log"],
+                   signing=raw["signing"],
                    record=bool(config.getoption("fc_record")),
                    strict_cassettes=bool(config.getoption("fc_strict_cassettes")),
                    max_requests=int(numbers["max_requests"]), max_pages=int(numbers["max_pages"]),

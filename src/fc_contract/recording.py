@@ -7,7 +7,7 @@ from pathlib import Path
 from fc_contract import __version__, cassettes
 from fc_contract.contract import Contract
 from fc_contract.redact import Redactor
-from fc_contract.spec import spec_hash
+from fc_contract.spec import contracts_hash, spec_hash
 
 SOURCES = {"fake": "recorded against the reference server", "url": "recorded against a server at a URL",
            "live": "recorded against the live Function Compute service"}
@@ -19,7 +19,8 @@ def save_recording(contract: Contract) -> None:
     redactor = Redactor.from_environment()
     metadata = {
         "source": f"{SOURCES.get(target.kind, target.kind)}: {redactor.text(target.description)}",
-        "target": target.kind, "spec_sha256": spec_hash(), "suite_version": __version__,
+        "target": target.kind, "spec_sha256": spec_hash(),
+        "contracts_sha256": contracts_hash(), "suite_version": __version__,
         "profile": settings.profile, "service": settings.service, "function": settings.function,
         "invalid_input": settings.invalid_input,
     }

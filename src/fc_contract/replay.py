@@ -49,7 +49,7 @@ class CassetteRegistry(FirstMatchRegistry):
     def __init__(self) -> None:
         super().__init__()
         self.current_clause: Callable[[], str] = lambda: ""
-        self.sources: list[str] = []
+        self.source = "the cassette directory"
         self.index: dict[tuple[str, str, tuple[tuple[str, str], ...]], list[Recorded]] = {}
 
     def add(self, response: responses.BaseResponse) -> responses.BaseResponse:
@@ -75,9 +75,8 @@ class CassetteRegistry(FirstMatchRegistry):
 
     def _miss(self, request: requests.PreparedRequest) -> responses.BaseResponse:
         def fail(_: Any) -> Any:
-            raise ReplayMiss(f"no recorded response for {request.method} {request.url} in "
-                             f"{', '.join(self.sources) or 'the cassettes'}; the suite now sends a request the "
-                             f"cassettes lack: {REMEDY}")
+            raise ReplayMiss(f"no recorded response for {request.method} {request.url} in the cassettes of "
+                             f"{self.source}; the suite now sends a request they lack: {REMEDY}")
 
         return responses.CallbackResponse(str(request.method), str(request.url), callback=fail)
 
@@ -90,7 +89,7 @@ class Replayer:
         registry = self.mock.get_registry()
         assert isinstance(registry, CassetteRegistry)
         self.registry = registry
-        self.registry.sources = [str(c.path) for c in cassettes]
+        self.registry.source = ", ".join(sorted({str(c.path.parent) for c in cassettes}))
         for cassette in cassettes:
             for interaction in cassette.interactions:
                 self.mock.add(Recorded(interaction, base_url))

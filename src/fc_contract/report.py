@@ -18,6 +18,10 @@ def summary_lines(contract: Contract) -> list[str]:
     lines = [f"target {client.base_url}, function {contract.service}/{contract.function}: "
              f"{client.sent} requests"]
     lines += [f"  {clause or '(setup)'}: {count} requests" for clause, count in sorted(client.counts.items())]
+    if client.retried:
+        lines.append(f"retried {len(client.retried)} throttled requests:")
+        lines += [f"  {line}" for line in client.retried[:20]]
+        lines += [f"  ... and {len(client.retried) - 20} more"] if len(client.retried) > 20 else []
     fields = undocumented_fields(contract)
     if fields:
         lines.append(f"undocumented response fields (allowed, additive): {', '.join(fields)}")

@@ -28,6 +28,14 @@ def spec_hash(path: Path = SPEC_PATH) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+def contracts_hash(directory: Path = SPEC_PATH.parent) -> str:
+    """sha256 of the clause modules: hypothesis derives its derandomised inputs from their code."""
+    digest = hashlib.sha256()
+    for path in sorted(directory.glob("test_*.py")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
 def is_iso8601(value: Any) -> bool:
     """An ISO-8601 date-time with a time zone, as the documentation's examples show."""
     if not isinstance(value, str) or "T" not in value:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import os
 import socket
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -18,7 +19,8 @@ from fc_contract.fake import FakeFC, seed_store
 from fc_contract.fake.server import Server
 from fc_contract.options import Settings
 from fc_contract.replay import Replayer
-from fc_contract.spec import spec_hash
+from fc_contract.signing import SIGNERS, Credentials, MissingCredentials
+from fc_contract.spec import contracts_hash, spec_hash
 
 
 @dataclass
@@ -85,6 +87,10 @@ def cassette_warnings(settings: Settings, loaded: list[Cassette]) -> list[str]:
     if stale:
         problems.append(f"{', '.join(stale)} recorded from another OpenAPI description than contracts/openapi.yaml; "
                         "re-record with --fc-record")
+    changed = [c.path.name for c in loaded if c.metadata.get("contracts_sha256") not in (None, contracts_hash())]
+    if changed:
+        problems.append(f"the clause modules changed since {', '.join(changed)} were recorded: generated requests "
+                        "may differ; re-record with --fc-record")
     for key in ("service", "function", "profile"):
         recorded = {str(c.metadata.get(key)) for c in loaded if c.metadata.get(key) is not None}
         wanted = getattr(settings, key)
@@ -94,11 +100,37 @@ def cassette_warnings(settings: Settings, loaded: list[Cassette]) -> list[str]:
     return problems
 
 
+def live_endpoint() -> str:
+    """FC_ENDPOINT, or https://{ALIBABA_CLOUD_ACCOUNT_ID}.{ALIBABA_CLOUD_REGION}.fc.aliyuncs.com."""
+    if os.environ.get("FC_ENDPOINT"):
+        endpoint = os.environ["FC_ENDPOINT"].strip().rstrip("/")
+        return endpoint if "://" in endpoint else f"https://{endpoint}"
+    account, region = os.environ.get("ALIBABA_CLOUD_ACCOUNT_ID"), os.environ.get("ALIBABA_CLOUD_REGION")
+    if not account or not region:
+        raise pytest.UsageError("--fc-target=live needs FC_ENDPOINT, or ALIBABA_CLOUD_ACCOUNT_ID and "
+                                "ALIBABA_CLOUD_REGION")
+    return f"https://{account}.{region}.fc.aliyuncs.com"
+
+
+def credentials(settings: Settings) -> Credentials | None:
+    """The credentials to sign with, or None when the run does not sign; a usage error when missing."""
+    if settings.signing_scheme == "none":
+        return None
+    try:
+        return Credentials.from_environment()
+    except MissingCredentials as exc:
+        raise pytest.UsageError(f"--fc-target={settings.target} with --fc-signing={settings.signing_scheme}: "
+                                f"{exc}") from None
+
+
 def preflight(settings: Settings) -> list[str]:
     """Before any test: a one-line usage error for a target that cannot work; returns warnings."""
     name = settings.target
+    if name != "replay":
+        credentials(settings)
     if name == "live":
-        raise pytest.UsageError("--fc-target=live is not available yet; use replay, fake or an http(s) URL")
+        check_url(live_endpoint())
+        return []
     if name == "replay":
         problems = cassette_warnings(settings, load_cassettes(settings.cassette_dir))
         if problems and settings.strict_cassettes:
@@ -120,9 +152,17 @@ def replay_target(settings: Settings) -> Target:
 
 
 def open_target(settings: Settings) -> Target:
-    """The target the options name (preflight has vouched for it)."""
+    """The target the options name (preflight has vouched for it), signing as the options say."""
     if settings.target == "replay":
         return replay_target(settings)
     if settings.target == "fake":
-        return fake_target()
-    return Target("url", settings.target.rstrip("/"), description=settings.target)
+        target = fake_target()
+    elif settings.target == "live":
+        endpoint = live_endpoint()
+        target = Target("live", endpoint, description=f"{endpoint} (live)")
+    else:
+        target = Target("url", settings.target.rstrip("/"), description=settings.target)
+    signing = credentials(settings)
+    if signing is not None:
+        target.session.auth = SIGNERS[settings.signing_scheme](signing)
+    return target

@@ -6,7 +6,7 @@ from typing import NoReturn
 
 import pytest
 
-from fc_contract.client import Exchange
+from fc_contract.exchange import Exchange
 
 
 class Clause:

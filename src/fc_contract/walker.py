@@ -6,7 +6,8 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
-from fc_contract.client import Client, Exchange
+from fc_contract.client import Client
+from fc_contract.exchange import Exchange
 
 
 class End(Enum):

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from fc_contract.fake.app import FakeFC
+from fc_contract.fake.auth import Verifier
 from fc_contract.fake.server import Server
 from fc_contract.fake.store import DEFAULT_FUNCTION, DEFAULT_SERVICE, load_store, seed_store
 
@@ -22,6 +23,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--service", default=DEFAULT_SERVICE, help=f"seeded service (default {DEFAULT_SERVICE})")
     p.add_argument("--function", default=DEFAULT_FUNCTION, help=f"seeded function (default {DEFAULT_FUNCTION})")
     p.add_argument("--seed", type=int, default=20210406, help="seed of the generated values")
+    p.add_argument("--access-key-id", help="require requests signed with this access key id (both schemes)")
+    p.add_argument("--access-key-secret", help="the secret of --access-key-id")
     return p
 
 
@@ -29,13 +32,17 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     if args.configs < 0:
         parser().error("--configs must be 0 or more")
+    if bool(args.access_key_id) != bool(args.access_key_secret):
+        parser().error("--access-key-id and --access-key-secret go together")
+    verifier = Verifier({args.access_key_id: args.access_key_secret}) if args.access_key_id else None
     try:
         store = load_store(args.data) if args.data else seed_store(args.configs, args.service, args.function, args.seed)
-        server = Server(FakeFC(store), args.host, args.port)
+        server = Server(FakeFC(store, verifier=verifier), args.host, args.port)
     except (ValueError, OSError) as exc:
         print(f"fc_contract.fake: error: {exc}", file=sys.stderr)
         return 2
-    print(f"fc_contract.fake: serving ListFunctionAsyncInvokeConfigs on {server.url}", flush=True)
+    signed = " (signed requests only)" if verifier else ""
+    print(f"fc_contract.fake: serving ListFunctionAsyncInvokeConfigs on {server.url}{signed}", flush=True)
     with contextlib.suppress(KeyboardInterrupt):
         server.serve_forever()
     return 0

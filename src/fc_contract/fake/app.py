@@ -45,6 +45,7 @@ class Request:
     query: dict[str, list[str]]
     headers: dict[str, str]
     body: bytes = b""
+    query_string: str = ""
 
     @classmethod
     def from_environ(cls, environ: dict[str, Any]) -> Request:
@@ -59,7 +60,8 @@ class Request:
         except ValueError:
             length = 0
         body = environ["wsgi.input"].read(length) if length > 0 else b""
-        return cls(environ.get("REQUEST_METHOD", "GET").upper(), path, query, headers, body)
+        return cls(environ.get("REQUEST_METHOD", "GET").upper(), path, query, headers, body,
+                   environ.get("QUERY_STRING", ""))
 
 
 @dataclass
@@ -79,9 +81,11 @@ REASONS = {200: "OK", 204: "No Content", 400: "Bad Request", 403: "Forbidden", 4
 class FakeFC:
     """ListFunctionAsyncInvokeConfigs and Put/Get/Delete FunctionAsyncInvokeConfig, in memory."""
 
-    def __init__(self, store: Store, tokens: TokenCodec | None = None) -> None:
+    def __init__(self, store: Store, tokens: TokenCodec | None = None,
+                 verifier: Callable[[Request], None] | None = None) -> None:
         self.store = store
         self.tokens = tokens or TokenCodec()
+        self.verifier = verifier
 
     # --- WSGI -------------------------------------------------------------------------------
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
@@ -118,7 +122,9 @@ class FakeFC:
                           [("Allow", ", ".join(methods))])
 
     def authenticate(self, request: Request) -> None:
-        """Accept every request (the signature-verifying server overrides this)."""
+        """Accept every request, or only signed ones when the fake has a verifier."""
+        if self.verifier is not None:
+            self.verifier(request)
 
     # --- responses --------------------------------------------------------------------------
     def json(self, status: int, body: Any) -> Response:

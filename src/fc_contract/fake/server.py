@@ -14,6 +14,13 @@ class _QuietHandler(WSGIRequestHandler):
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base class's name
         """Keep test output clean: no access log."""
 
+    def get_environ(self) -> dict[str, Any]:
+        """As wsgiref's, without the text/plain it makes up for a request that sent no Content-Type."""
+        environ = dict(super().get_environ())
+        if self.headers.get("content-type") is None:
+            environ.pop("CONTENT_TYPE", None)
+        return environ
+
 
 class _ThreadingServer(ThreadingMixIn, WSGIServer):
     daemon_threads = True

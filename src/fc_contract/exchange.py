@@ -1,0 +1,66 @@
+"""One request and what came back, with what the reports need: a curl command and a one-line summary."""
+
+from __future__ import annotations
+
+import json
+import shlex
+from dataclasses import dataclass, field
+from typing import Any
+
+import requests
+
+from fc_contract.spec import ShapeReport
+
+# Left out of curl: signatures (stale on replay) and what any HTTP client sends by itself.
+HIDDEN_HEADERS = ("authorization", "host", "x-acs-", "x-fc-security-token", "x-fc-date", "date", "user-agent",
+                  "accept-encoding", "accept", "connection", "x-schemathesis-testcaseid")
+
+
+@dataclass
+class Exchange:
+    """One request and what came back: a response, or the reason there was none."""
+
+    method: str
+    url: str
+    sent_headers: dict[str, str]
+    status: int | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+    body: bytes = b""
+    error: str | None = None
+    clause: str = ""
+    elapsed: float = 0.0
+    shape: ShapeReport | None = None
+    response: requests.Response | None = field(default=None, repr=False)
+
+    def json(self) -> Any:
+        """The parsed body, or None when there is none or it is not JSON."""
+        try:
+            return json.loads(self.body) if self.body else None
+        except ValueError:
+            return None
+
+    def header(self, name: str) -> str | None:
+        return next((v for k, v in self.headers.items() if k.lower() == name.lower()), None)
+
+    def curl(self) -> str:
+        """A curl command that sends the same request (signature headers left out)."""
+        parts = ["curl", "-sS", "-i"]
+        if self.method != "GET":
+            parts += ["-X", self.method]
+        for name, value in self.sent_headers.items():
+            if not name.lower().startswith(HIDDEN_HEADERS):
+                parts += ["-H", f"{name}: {value}"]
+        parts.append(self.url)
+        return " ".join(shlex.quote(p) for p in parts)
+
+    def describe(self) -> str:
+        """One line on what came back."""
+        if self.error is not None:
+            return f"no usable response ({self.error})"
+        data = self.json()
+        if isinstance(data, dict) and "ErrorCode" in data:
+            return f"{self.status} {data.get('ErrorCode')}: {str(data.get('ErrorMessage'))[:120]}"
+        if isinstance(data, dict) and isinstance(data.get("configs"), list):
+            token = f"nextToken {data['nextToken']!r}" if "nextToken" in data else "no nextToken"
+            return f"{self.status} with {len(data['configs'])} configs, {token}"
+        return f"{self.status} {self.header('content-type') or 'no content type'}: {self.body[:120]!r}"
