@@ -38,6 +38,7 @@ class Interaction:
     headers: list[tuple[str, str]]
     body: bytes
     clause: str
+    request_headers: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass
@@ -131,6 +132,8 @@ def load(path: Path) -> Cassette:
                 headers=[(k, str(v)) for k, values in (response.get("headers") or {}).items() for v in values],
                 body=body.encode("utf-8") if isinstance(body, str) else bytes(body or b""),
                 clause=str(metadata.get("clause", path.stem)),
+                request_headers={k: str(v[0] if isinstance(v, list) else v)
+                                 for k, v in (request.get("headers") or {}).items()},
             ))
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise _problem(path, f"interaction {number} is incomplete ({type(exc).__name__}: {exc})") from None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from collections.abc import Generator
 from pathlib import Path
 
@@ -14,6 +15,7 @@ from fc_contract.options import Settings, add_options
 from fc_contract.recording import save_recording, write_request_log
 from fc_contract.replay import ReplayMiss
 from fc_contract.report import summary_lines
+from fc_contract.sdk_replay import REPORT_KEY
 from fc_contract.targets import preflight
 
 __all__ = ["fc", "fc_limits", "fc_settings", "fc_spec", "fc_target"]
@@ -28,11 +30,20 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "fc_clause(id): the contract clause a test checks")
     config.addinivalue_line("markers", "fc_after_all: run after every other test (it reads the whole run)")
+    config.addinivalue_line("markers", "fc_sdk: an SDK clause; it replays the cassettes through an official SDK")
     profiles.load(Settings.from_config(config).profile)
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Run fc_after_all tests last; leave the SDK clauses out of runs against anything but the cassettes."""
     items.sort(key=lambda item: item.get_closest_marker("fc_after_all") is not None)
+    target = Settings.from_config(config).target
+    sdk_items = [item for item in items if item.get_closest_marker("fc_sdk")]
+    if sdk_items and target != "replay":
+        config.hook.pytest_deselected(items=sdk_items)
+        items[:] = [item for item in items if not item.get_closest_marker("fc_sdk")]
+        config.stash[WARNINGS_KEY] = [f"the SDK clauses (contracts/sdk) replay the cassettes; they were left out "
+                                      f"of this run against {target}"]
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
@@ -40,7 +51,14 @@ def pytest_collection_finish(session: pytest.Session) -> None:
     if session.config.option.collectonly:
         return
     if any("fc_target" in getattr(item, "fixturenames", ()) for item in session.items):
-        session.config.stash[WARNINGS_KEY] = preflight(Settings.from_config(session.config))
+        warnings = session.config.stash.get(WARNINGS_KEY, [])
+        session.config.stash[WARNINGS_KEY] = warnings + preflight(Settings.from_config(session.config))
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """Seed the global random per test: schemathesis draws from it, and replay must send what record sent."""
+    if item.get_closest_marker("fc_clause"):
+        random.seed(f"fc-contract {item.nodeid}")
 
 
 def _clause(item: pytest.Item) -> str:
@@ -94,10 +112,13 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: pytest.Config) -> None:
     contract = config.stash.get(CONTRACT_KEY, None)
-    if contract is None:
+    sdk_reports = config.stash.get(REPORT_KEY, {})
+    if contract is None and not sdk_reports:
         return
     terminalreporter.section("fc-contract")
     for line in config.stash.get(WARNINGS_KEY, []):
         terminalreporter.write_line(f"warning: {line}", yellow=True)
-    for line in summary_lines(contract):
+    for line in summary_lines(contract) if contract is not None else []:
         terminalreporter.write_line(line)
+    for report in sdk_reports.values():
+        terminalreporter.write_line(f"SDK {report.line()}")

@@ -1,0 +1,76 @@
+"""sdk.pagination: a loop on the SDK's next token ends, whether the last page says "", null or nothing.
+
+Documented (API reference, ListFunctionAsyncInvokeConfigs): "If the number of configurations exceeds
+the value of the limit parameter, the nextToken parameter is returned"; the real service ends with
+nextToken "" (observed), and null or an absent nextToken must end it too.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from fc_contract import sdks
+from fc_contract.cassettes import REPLAY_BASE, Cassette, Interaction
+from fc_contract.replay import Replayer
+from fc_contract.sdk_replay import expressible
+from fc_contract.verdict import Clause
+
+CLAUSE = Clause("sdk.pagination")
+pytestmark = [CLAUSE.mark, pytest.mark.fc_sdk]
+ABSENT = object()
+
+
+def _recorded_walk(cassettes: list[Cassette]) -> list[Interaction]:
+    """The longest recorded walk: a first page, then each page its nextToken leads to, to the last."""
+    pages: dict[tuple[int | None, str | None], Interaction] = {}
+    for interaction in (i for c in cassettes for i in c.interactions if i.status == 200):
+        call = expressible(interaction)
+        if call is not None:
+            pages.setdefault((call.limit, call.next_token), interaction)
+    best: list[Interaction] = []
+    for (limit, token), first in pages.items():
+        if token is not None:
+            continue
+        walk, current = [first], first
+        while (after := json.loads(current.body).get("nextToken")) and (limit, after) in pages and len(walk) < 50:
+            current = pages[(limit, after)]
+            walk.append(current)
+        if not after and len(walk) > len(best):
+            best = walk
+    return best
+
+
+@pytest.mark.parametrize("last", ["", None, ABSENT], ids=["empty", "null", "absent"])
+def test_the_sdk_token_loop_ends(sdk: sdks.Sdk, sdk_cassettes: list[Cassette], last: object) -> None:
+    walk = _recorded_walk(sdk_cassettes)
+    if len(walk) < 2:
+        CLAUSE.skip("a recorded walk of 2 pages or more (record with at least 2 configs)")
+    body = json.loads(walk[-1].body)
+    if last is ABSENT:
+        body.pop("nextToken", None)
+    else:
+        body["nextToken"] = last
+    pages = [*walk[:-1], replace(walk[-1], body=json.dumps(body).encode())]
+    first = expressible(walk[0])
+    assert first is not None
+    replayer = Replayer([Cassette(Path("<walk>"), {}, pages)], REPLAY_BASE)
+    replayer.start()
+    seen, token = 0, None
+    try:
+        for _ in range(len(pages) + 2):
+            outcome = sdk.call(first.service, first.function, first.limit, token, {})
+            CLAUSE.check(outcome.body is not None, f"{sdk.name} page {seen + 1}", "a page",
+                         outcome.error or "no page")
+            seen += 1
+            token = outcome.next_token
+            if not token:
+                break
+    finally:
+        replayer.stop()
+    CLAUSE.check(seen == len(pages) and not token, f"{sdk.name} {sdk.version} following next_token "
+                 f"(last page: nextToken {'absent' if last is ABSENT else repr(last)})",
+                 f"the loop to end after {len(pages)} pages", f"{seen} pages, next token {token!r}")

@@ -1,0 +1,69 @@
+"""sdk.request: for every recorded request, the SDK sends the same path, query and headers.
+
+Documented (API reference, ListFunctionAsyncInvokeConfigs): GET
+/2021-04-06/services/{serviceName}/functions/{functionName}/async-invoke-configs with the query
+parameters limit and nextToken and the X-Fc-* request headers; the SDK's own signature headers
+(ACS3-HMAC-SHA256 for alibabacloud-fc-open20210406, "FC id:signature" with Date for aliyun-fc2).
+"""
+
+from __future__ import annotations
+
+from urllib.parse import unquote, urlsplit
+
+import pytest
+
+from fc_contract import sdks
+from fc_contract.replay import request_key
+from fc_contract.sdk_replay import Call, SdkReport
+from fc_contract.verdict import Clause
+
+CLAUSE = Clause("sdk.request")
+pytestmark = [CLAUSE.mark, pytest.mark.fc_sdk]
+
+
+def _mismatch(sdk: sdks.Sdk, call: Call) -> str | None:
+    """What the SDK sent differently from the recorded request, or None."""
+    if call.sent is None:
+        return f"sent nothing ({call.outcome.error if call.outcome else 'no outcome'})"
+    parts = urlsplit(str(call.sent.url))
+    sent = request_key(str(call.sent.method), unquote(parts.path), parts.query)
+    recorded = request_key(call.interaction.method, unquote(call.interaction.path), call.interaction.query)
+    if sent != recorded:
+        return f"sent {sent[0]} {sent[1]} {list(sent[2])}, recorded {list(recorded[2])}"
+    for name, prefix in sdk.required_headers.items():
+        value = call.sent.headers.get(name)
+        if value is None or not value.startswith(prefix):
+            return f"header {name}: {value!r}, expected a value starting {prefix!r}"
+    for name, value in call.headers.items():
+        if call.sent.headers.get(name) != value:
+            return f"header {name}: sent {call.sent.headers.get(name)!r}, recorded {value!r}"
+    return None
+
+
+def test_every_recorded_request_is_sent_as_recorded(sdk: sdks.Sdk, sdk_calls: list[Call],
+                                                    sdk_report: SdkReport) -> None:
+    judged = [call for call in sdk_calls if not sdk.drops(call.limit, call.next_token)]
+    if not judged:
+        CLAUSE.skip("recorded list requests the SDK can express; the cassettes hold none")
+    problems = [(call, problem) for call in judged if (problem := _mismatch(sdk, call))]
+    sdk_report.requests_matched = len(judged) - len(problems)
+    if problems:
+        call, problem = problems[0]
+        CLAUSE.fail(f"{sdk.name} {sdk.version} replaying {len(judged)} recorded requests (first: {call.label})",
+                    "the recorded path, query and headers", f"{len(problems)} differ; the first {problem}")
+
+
+def test_falsy_query_values_are_sent(request: pytest.FixtureRequest, sdk: sdks.Sdk, sdk_calls: list[Call],
+                                     sdk_report: SdkReport) -> None:
+    """limit=0 must reach the server (which answers 400), not be dropped into the default of 20."""
+    falsy = [call for call in sdk_calls if call.limit == 0 or call.next_token == ""]
+    if not falsy:
+        CLAUSE.skip("a recorded request with limit=0 or an empty nextToken")
+    if "sdk.request.falsy" in sdk.defects:
+        sdk_report.defects.append(sdk.defects["sdk.request.falsy"])
+        request.applymarker(pytest.mark.xfail(strict=True, reason=sdk.defects["sdk.request.falsy"]))
+    problems = [(call, problem) for call in falsy if (problem := _mismatch(sdk, call))]
+    if problems:
+        call, problem = problems[0]
+        CLAUSE.fail(f"{sdk.name} {sdk.version} sending {call.label}", "limit=0 and nextToken= sent as given",
+                    problem)

@@ -1,0 +1,130 @@
+"""Adapters that drive the official SDKs through one call shape, for the SDK clauses (contracts/sdk)."""
+
+from __future__ import annotations
+
+import importlib.metadata
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+ENDPOINT_HOST = "fc-contract.invalid"  # the replay base; responses answers for it, nothing resolves it
+KEY_ID, KEY_SECRET = "replay-access-key-id", "replay-access-key-secret"
+FC_HEADER_FIELDS = {"X-Fc-Account-Id": "x_fc_account_id", "X-Fc-Code-Checksum": "x_fc_code_checksum",
+                    "X-Fc-Date": "x_fc_date", "X-Fc-Invocation-Type": "x_fc_invocation_type",
+                    "X-Fc-Log-Type": "x_fc_log_type", "X-Fc-Trace-Id": "x_fc_trace_id"}
+
+
+@dataclass
+class Outcome:
+    """What one SDK call gave back: a page (as the SDK's model maps it) or an error."""
+
+    body: dict[str, Any] | None = None
+    next_token: str | None = None
+    status: int | None = None
+    error_code: str | None = None
+    request_id: str | None = None
+    error: str | None = None
+
+
+def _version(distribution: str) -> str:
+    return importlib.metadata.version(distribution)
+
+
+@dataclass
+class OpenApiSdk:
+    """alibabacloud-fc-open20210406: list_function_async_invoke_configs_with_options, ACS3-signed."""
+
+    name: str = "alibabacloud-fc-open20210406"
+    version: str = field(default_factory=lambda: _version("alibabacloud-fc-open20210406"))
+    defects: dict[str, str] = field(default_factory=lambda: {
+        "sdk.errors": "alibabacloud-fc-open20210406 reads Code/Message/RequestId from the error body, not FC's "
+                      "ErrorCode/ErrorMessage and the X-Fc-Request-Id header: its exception's code and request id "
+                      "are 'None' (the code is only in e.data['ErrorCode'])",
+    })
+    required_headers: dict[str, str] = field(default_factory=lambda: {
+        "Authorization": "ACS3-HMAC-SHA256 Credential=", "x-acs-action": "ListFunctionAsyncInvokeConfigs",
+        "x-acs-version": "2021-04-06", "x-acs-date": "20", "x-acs-content-sha256": ""})
+
+    def __post_init__(self) -> None:
+        from alibabacloud_fc_open20210406.client import Client
+        from alibabacloud_tea_openapi.models import Config
+
+        self._client = Client(Config(access_key_id=KEY_ID, access_key_secret=KEY_SECRET, endpoint=ENDPOINT_HOST,
+                                     protocol="https"))
+
+    def drops(self, limit: int | None, next_token: str | None) -> bool:
+        return False
+
+    def call(self, service: str, function: str, limit: int | None, next_token: str | None,
+             headers: dict[str, str]) -> Outcome:
+        from alibabacloud_fc_open20210406 import models
+        from alibabacloud_tea_util.models import RuntimeOptions
+
+        fc_headers = models.ListFunctionAsyncInvokeConfigsHeaders(
+            **{FC_HEADER_FIELDS[k]: v for k, v in headers.items() if k in FC_HEADER_FIELDS})
+        try:
+            response = self._client.list_function_async_invoke_configs_with_options(
+                service, function, models.ListFunctionAsyncInvokeConfigsRequest(limit=limit, next_token=next_token),
+                fc_headers, RuntimeOptions(autoretry=False))
+        except Exception as exc:  # noqa: BLE001 - every SDK failure is an outcome to judge
+            return Outcome(status=getattr(exc, "status_code", None), error_code=str(getattr(exc, "code", None)),
+                           request_id=str(getattr(exc, "request_id", None)), error=f"{type(exc).__name__}: {exc}")
+        body = response.body.to_map()
+        return Outcome(body=body, next_token=response.body.next_token, status=response.status_code,
+                       request_id=(response.headers or {}).get("x-fc-request-id"))
+
+
+@dataclass
+class Fc2Sdk:
+    """aliyun-fc2: list_function_async_invoke_configs with api_version 2021-04-06, FC-signed."""
+
+    name: str = "aliyun-fc2"
+    version: str = field(default_factory=lambda: _version("aliyun-fc2"))
+    defects: dict[str, str] = field(default_factory=lambda: {
+        "sdk.request.falsy": "aliyun-fc2 drops falsy query values: limit=0 and an empty nextToken are not sent "
+                             "(params = {k: v for k, v in ... if v})",
+    })
+    required_headers: dict[str, str] = field(default_factory=lambda: {"Authorization": "FC ", "Date": ""})
+
+    def __post_init__(self) -> None:
+        import fc2
+
+        self._client = fc2.Client(endpoint=f"https://{ENDPOINT_HOST}", accessKeyID=KEY_ID, accessKeySecret=KEY_SECRET)
+        self._client.api_version = "2021-04-06"  # the constructor takes no api_version; its default is 2016-08-15
+
+    def drops(self, limit: int | None, next_token: str | None) -> bool:
+        return limit == 0 or next_token == ""
+
+    def call(self, service: str, function: str, limit: int | None, next_token: str | None,
+             headers: dict[str, str]) -> Outcome:
+        from fc2.fc_exceptions import FcError
+
+        logging.disable(logging.ERROR)  # aliyun-fc2 logs every 4xx at ERROR on the root logger
+        try:
+            response = self._client.list_function_async_invoke_configs(service, function, limit=limit,
+                                                                        nextToken=next_token, headers=dict(headers))
+        except FcError as exc:
+            return Outcome(status=exc.status_code, error_code=exc.err_code, request_id=exc.request_id,
+                           error=f"FcError: {exc.err_code}")
+        except Exception as exc:  # noqa: BLE001 - every SDK failure is an outcome to judge
+            return Outcome(error=f"{type(exc).__name__}: {exc}")
+        finally:
+            logging.disable(logging.NOTSET)
+        data = response.data
+        return Outcome(body=data, next_token=data.get("nextToken") if isinstance(data, dict) else None, status=200,
+                       request_id=response.headers.get("X-Fc-Request-Id"))
+
+
+Sdk = OpenApiSdk | Fc2Sdk
+FACTORIES: dict[str, type[OpenApiSdk] | type[Fc2Sdk]] = {"alibabacloud-fc-open20210406": OpenApiSdk,
+                                                         "aliyun-fc2": Fc2Sdk}
+
+
+def load(name: str) -> Sdk | str:
+    """The adapter, or why it cannot be had (the SDK is not installed)."""
+    try:
+        return FACTORIES[name]()
+    except ImportError as exc:
+        return f"{name} is not installed ({exc.name}); pip install '{name}' or the test extra"
+    except importlib.metadata.PackageNotFoundError:
+        return f"{name} is not installed; pip install '{name}' or the test extra"

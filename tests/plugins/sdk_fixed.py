@@ -1,0 +1,15 @@
+"""A pytest plugin for the project's tests: pretends the current SDK drops limit=0, which it does not."""
+
+from __future__ import annotations
+
+from fc_contract import sdks
+
+_post_init = sdks.OpenApiSdk.__post_init__
+
+
+def _with_false_defect(self: sdks.OpenApiSdk) -> None:
+    _post_init(self)
+    self.defects["sdk.request.falsy"] = "a defect this SDK does not have"
+
+
+sdks.OpenApiSdk.__post_init__ = _with_false_defect  # type: ignore[method-assign]
