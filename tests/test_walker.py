@@ -6,10 +6,11 @@ import pytest
 
 from fc_contract.client import Client
 from fc_contract.fake import FakeFC, seed_store
+from fc_contract.fake.faults import EndlessTokens
 from fc_contract.fake.server import Server, serve
 from fc_contract.spec import Spec
 from fc_contract.walker import End, page_bound, walk
-from variants import EndlessToken, RepeatsToken, ShortPages
+from variants import RepeatsToken, ShortPages
 
 
 @pytest.fixture
@@ -25,7 +26,7 @@ def test_a_reference_walk_ends_on_the_last_page(server: Server, client: Client) 
 
 
 def test_endless_tokens_stop_at_the_bound(server: Server, client: Client) -> None:
-    server.app = EndlessToken(seed_store(45))
+    server.app = EndlessTokens(seed_store(45))
     result = walk(client, "demo-service", "helloworld", 20, max_pages=100, total=45)
     assert result.end is End.CAP
     assert len(result.pages) == page_bound(45, 20) == 4

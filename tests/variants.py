@@ -11,6 +11,7 @@ from typing import Any
 
 from fc_contract.fake import FakeFC, FCError, seed_store
 from fc_contract.fake.app import Request, Response
+from fc_contract.fake.faults import CyclicTokens, EndlessTokens
 from fc_contract.fake.store import AsyncConfig, Store
 
 
@@ -41,37 +42,6 @@ class LimitPlusOne(FakeFC):
 class Accepts101(FakeFC):
     def parse_limit(self, raw: str | None) -> int:
         return min(int(raw), 1000) if raw and raw.isdigit() and int(raw) > 100 else super().parse_limit(raw)
-
-
-class EndlessToken(FakeFC):
-    """Never says it is the last page: past the end come empty pages with fresh tokens."""
-
-    def __init__(self, store: Store) -> None:
-        super().__init__(store)
-        self.issued = 0
-
-    def next_token(self, page: list[AsyncConfig], more: bool, service: str, function: str) -> str | None:
-        self.issued += 1
-        after = page[-1].qualifier if more else f"~{self.issued}"
-        return self.tokens.encode(service, function, after)
-
-
-class TokenCycle(FakeFC):
-    """The third page hands back the first page's token."""
-
-    def __init__(self, store: Store) -> None:
-        super().__init__(store)
-        self.first: dict[int, str] = {}
-
-    def list_configs(self, request: Request, service: str, function: str) -> Response:
-        response = super().list_configs(request, service, function)
-        body = json.loads(response.body)
-        key = len(body["configs"])
-        if "nextToken" not in request.query and body.get("nextToken"):
-            self.first[key] = body["nextToken"]
-        elif body.get("nextToken") == "" and key in self.first:
-            body["nextToken"] = self.first[key]
-        return self.json(200, body)
 
 
 class RepeatsToken(FakeFC):
@@ -277,8 +247,8 @@ MUTANTS: dict[str, Variant] = {
     "ignores-limit": Variant(_fake(IgnoresLimit), _fails("limit.bounds", "schema.fuzz")),
     "limit-plus-one": Variant(_fake(LimitPlusOne), _fails("limit.bounds")),
     "accepts-101": Variant(_fake(Accepts101), _fails("limit.bounds", "schema.fuzz")),
-    "endless-token": Variant(_fake(EndlessToken), _fails("pagination.termination")),
-    "token-cycle": Variant(_fake(TokenCycle), _fails("pagination.termination", "pagination.consistency")),
+    "endless-token": Variant(_fake(EndlessTokens), _fails("pagination.termination")),
+    "token-cycle": Variant(_fake(CyclicTokens), _fails("pagination.termination", "pagination.consistency")),
     "repeats-token": Variant(_fake(RepeatsToken), _fails("pagination.termination")),
     "duplicate-at-boundary": Variant(_fake(DuplicateAtBoundary),
                                      _fails("pagination.consistency", "pagination.termination")),

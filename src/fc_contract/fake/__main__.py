@@ -7,8 +7,8 @@ import contextlib
 import sys
 from pathlib import Path
 
-from fc_contract.fake.app import FakeFC
 from fc_contract.fake.auth import Verifier
+from fc_contract.fake.faults import HTTP_FAULTS, TOKEN_FAULTS, Fault, build
 from fc_contract.fake.server import Server
 from fc_contract.fake.store import DEFAULT_FUNCTION, DEFAULT_SERVICE, load_store, seed_store
 
@@ -25,6 +25,10 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=20210406, help="seed of the generated values")
     p.add_argument("--access-key-id", help="require requests signed with this access key id (both schemes)")
     p.add_argument("--access-key-secret", help="the secret of --access-key-id")
+    p.add_argument("--fault", action="append", default=[], metavar="KIND[:ARG][@EVERY]",
+                   help=f"inject a fault into every EVERY-th request (default every one); KIND is one of "
+                        f"{', '.join(HTTP_FAULTS + TOKEN_FAULTS)}; ARG is seconds (latency, hang), MiB (big) or "
+                        "Retry-After (throttle). Repeatable.")
     return p
 
 
@@ -36,12 +40,17 @@ def main(argv: list[str] | None = None) -> int:
         parser().error("--access-key-id and --access-key-secret go together")
     verifier = Verifier({args.access_key_id: args.access_key_secret}) if args.access_key_id else None
     try:
+        faults = [Fault.parse(text) for text in args.fault]
+    except ValueError as exc:
+        parser().error(str(exc))
+    try:
         store = load_store(args.data) if args.data else seed_store(args.configs, args.service, args.function, args.seed)
-        server = Server(FakeFC(store, verifier=verifier), args.host, args.port)
+        server = Server(build(store, faults, verifier=verifier), args.host, args.port)
     except (ValueError, OSError) as exc:
         print(f"fc_contract.fake: error: {exc}", file=sys.stderr)
         return 2
     signed = " (signed requests only)" if verifier else ""
+    signed += f" with faults {', '.join(args.fault)}" if faults else ""
     print(f"fc_contract.fake: serving ListFunctionAsyncInvokeConfigs on {server.url}{signed}", flush=True)
     with contextlib.suppress(KeyboardInterrupt):
         server.serve_forever()

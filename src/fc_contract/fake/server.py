@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import io
+import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from socketserver import ThreadingMixIn
 from typing import Any
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
+
+CONNECTION_KEY = "fc_contract.connection"
 
 
 class _QuietHandler(WSGIRequestHandler):
@@ -19,12 +23,22 @@ class _QuietHandler(WSGIRequestHandler):
         environ = dict(super().get_environ())
         if self.headers.get("content-type") is None:
             environ.pop("CONTENT_TYPE", None)
+        environ[CONNECTION_KEY] = self.connection  # for the connection-reset fault
         return environ
+
+    def get_stderr(self) -> io.StringIO:
+        """wsgiref reports a client that went away mid-body (a fault's purpose) as a traceback: drop it."""
+        return io.StringIO()
 
 
 class _ThreadingServer(ThreadingMixIn, WSGIServer):
     daemon_threads = True
     allow_reuse_address = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A connection the client (or a reset fault) dropped is no news: no traceback on stderr."""
+        if not isinstance(sys.exc_info()[1], OSError):
+            super().handle_error(request, client_address)
 
 
 class Server:
