@@ -11,8 +11,6 @@ Undocumented additional fields are allowed (additive) and listed in the run's su
 
 from __future__ import annotations
 
-import os
-
 import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
@@ -53,9 +51,9 @@ def test_error_responses_conform(fc: Contract, label: str, query: list[tuple[str
 
 
 @pytest.mark.fc_after_all
-def test_every_response_of_the_run_conforms(fc: Contract) -> None:
+def test_every_response_of_the_run_conforms(fc: Contract, pytestconfig: pytest.Config) -> None:
     """Runs last: every list response any clause received in this process."""
-    if os.environ.get("PYTEST_XDIST_WORKER"):
+    if hasattr(pytestconfig, "workerinput"):
         pytest.skip("[response.shape] under pytest-xdist each worker sees only its own responses; run serially "
                     "to validate every response of every clause")
     bad = [e for e in fc.client.history if e.shape is not None and e.shape.problems]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -82,3 +83,23 @@ def test_a_server_that_never_answers_gets_one_verdict_quickly(server: Server, ru
     assert verdict.exit_code == 1
     assert "[target] 3 requests in a row got no response, the last: timed out (connect 1s, read 1s)" in verdict.output
     assert "Traceback" not in verdict.output
+
+
+def test_the_markdown_report_names_the_failing_clauses_with_evidence(server: Server, run_contracts: Run,
+                                                                     tmp_path: Any) -> None:
+    server.app = MUTANTS["limit-plus-one"].build()
+    report, junit = tmp_path / "report.md", tmp_path / "junit.xml"
+    verdict = run_contracts(f"--fc-target={server.url}", f"--fc-report={report}", f"--junitxml={junit}")
+    assert verdict.exit_code == 1
+    text = report.read_text()
+    assert text.startswith("# fc-contract report: FAILED")
+    assert "| `limit.bounds` | FAILED |" in text
+    assert "| `pagination.termination` | passed |" in text
+    assert "### `limit.bounds`: " in text
+    assert "[limit.bounds] limit=1: expected at most 1 configs; observed 2" in text
+    assert "```sh\ncurl -sS -i '" in text
+    assert "Response: 200 application/json" in text
+    assert re.search(r"^limit\.bounds +FAILED +\d+ +[1-9]", verdict.output, re.MULTILINE), verdict.output
+    xml = junit.read_text()
+    assert '<property name="fc_clause" value="limit.bounds"' in xml
+    assert '<property name="fc_clause" value="schema.fuzz"' in xml

@@ -43,7 +43,7 @@ def test_a_wrong_secret_is_one_authentication_verdict(signed: Server, run_contra
     monkeypatch.setenv("ALIBABA_CLOUD_ACCESS_KEY_SECRET", "not-the-secret")
     verdict = run_contracts(f"--fc-target={signed.url}", "--fc-signing=acs3")
     assert verdict.exit_code == 1
-    assert verdict.output.count("FAILED ") == 1, verdict.output
+    assert len([line for line in verdict.output.splitlines() if line.startswith("FAILED ")]) == 1, verdict.output
     assert "[auth] the target refused the request: 403 SignatureNotMatch" in verdict.output
     assert "1 failed" in verdict.output
 

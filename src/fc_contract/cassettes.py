@@ -16,7 +16,10 @@ import yaml
 from fc_contract.exchange import Exchange
 from fc_contract.redact import Redactor
 
-CASSETTE_DIR = Path(__file__).resolve().parents[2] / "cassettes"
+_HERE = Path(__file__).resolve().parent
+# Priority: the cassettes packaged beside the library (installed wheels), then the repository's cassettes/.
+CASSETTE_DIR = next((p for p in (_HERE / "cassettes", _HERE.parents[1] / "cassettes") if p.is_dir()),
+                    _HERE.parents[1] / "cassettes")
 KEPT_REQUEST_HEADERS = ("authorization", "x-fc-", "x-acs-", "date", "content-type")
 KEPT_RESPONSE_HEADERS = ("content-type", "x-fc-request-id", "retry-after", "allow")
 REPLAY_BASE = "https://fc-contract.invalid"

@@ -28,6 +28,7 @@ OPTIONS: dict[str, tuple[str, str]] = {
                         "aliyun-fc2), none; auto is acs3 for live and none otherwise"),
     "cassettes": ("", "cassette directory (default: the cassettes/ beside contracts/)"),
     "request_log": ("", "write every request the run sent (clause, method, URL) to this file"),
+    "report": ("", "write the conformance report (clauses, each failure's request and response) as Markdown"),
 }
 CHOICES = {"profile": ("dev", "ci", "thorough"), "invalid_input": ("reject", "lenient"),
            "signing": ("auto", "acs3", "fc", "none")}
@@ -68,6 +69,7 @@ class Settings:
     timeout: float
     cassettes: str
     request_log: str
+    report: str
     signing: str
     record: bool
     strict_cassettes: bool
@@ -91,8 +93,8 @@ class Settings:
                 raise pytest.UsageError(f"--fc-{name.replace('_', '-')}={raw[name]!r} is not one of "
                                         f"{', '.join(allowed)}")
         try:
-            numbers = {"max_requests": int(raw["max_requests"]), "max_pages": int(raw["max_pages"]),
-                       "timeout": float(raw["timeout"])}
+            numbers: dict[str, int | float] = {"max_requests": int(raw["max_requests"]),
+                                               "max_pages": int(raw["max_pages"]), "timeout": float(raw["timeout"])}
         except ValueError as exc:
             raise pytest.UsageError(f"fc-contract: a numeric option is not a number ({exc}); "
                                     "fix --fc-max-requests, --fc-max-pages or --fc-timeout") from None
@@ -100,10 +102,5 @@ class Settings:
             raise pytest.UsageError("--fc-record needs a target to record from: --fc-target=fake, a URL or live")
         if min(numbers.values()) <= 0:
             raise pytest.UsageError("fc-contract: --fc-max-requests, --fc-max-pages and --fc-timeout must be positive")
-        return cls(target=raw["target"], service=raw["service"], function=raw["function"], profile=raw["profile"],
-                   invalid_input=raw["invalid_input"], cassettes=raw["cassettes"], request_log=raw["request_log"],
-                   signing=raw["signing"],
-                   record=bool(config.getoption("fc_record")),
-                   strict_cassettes=bool(config.getoption("fc_strict_cassettes")),
-                   max_requests=int(numbers["max_requests"]), max_pages=int(numbers["max_pages"]),
-                   timeout=numbers["timeout"])
+        return cls(**{**raw, **numbers}, record=bool(config.getoption("fc_record")),  # type: ignore[arg-type]
+                   strict_cassettes=bool(config.getoption("fc_strict_cassettes")))

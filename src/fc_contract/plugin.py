@@ -10,6 +10,7 @@ import pytest
 
 from fc_contract import profiles
 from fc_contract.client import RunAborted
+from fc_contract.conformance import CLAUSE, EVIDENCE, Conformance, evidence_of
 from fc_contract.fixtures import CONTRACT_KEY, fc, fc_limits, fc_settings, fc_spec, fc_target
 from fc_contract.options import Settings, add_options
 from fc_contract.recording import save_recording, write_request_log
@@ -17,14 +18,26 @@ from fc_contract.replay import ReplayMiss
 from fc_contract.report import summary_lines
 from fc_contract.sdk_replay import REPORT_KEY
 from fc_contract.targets import preflight
+from fc_contract.verdict import ContractFailure
 
 __all__ = ["fc", "fc_limits", "fc_settings", "fc_spec", "fc_target"]
 WARNINGS_KEY = pytest.StashKey[list[str]]()
 ABORTED_KEY = pytest.StashKey[str]()
+CONFORMANCE_KEY = pytest.StashKey[Conformance]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     add_options(parser)
+
+
+class _Collector:
+    """Gathers the clause table from every test report (pytest-xdist's workers' too)."""
+
+    def __init__(self, conformance: Conformance) -> None:
+        self.conformance = conformance
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        self.conformance.add(report)
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -32,6 +45,8 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "fc_after_all: run after every other test (it reads the whole run)")
     config.addinivalue_line("markers", "fc_sdk: an SDK clause; it replays the cassettes through an official SDK")
     profiles.load(Settings.from_config(config).profile)
+    config.stash[CONFORMANCE_KEY] = Conformance()
+    config.pluginmanager.register(_Collector(config.stash[CONFORMANCE_KEY]), "fc-contract-conformance")
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -56,9 +71,22 @@ def pytest_collection_finish(session: pytest.Session) -> None:
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:
-    """Seed the global random per test: schemathesis draws from it, and replay must send what record sent."""
+    """Seed the global random per test (schemathesis draws from it: replay must send what record sent),
+    and name the test's clause in its reports (JUnit XML shows it as a property)."""
     if item.get_closest_marker("fc_clause"):
-        random.seed(f"fc-contract {item.nodeid}")
+        random.seed(f"fc-contract {_clause(item)} {item.name}")  # not the path: an installed copy replays too
+        item.user_properties.append((CLAUSE, _clause(item)))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Generator[None, object, object]:
+    """A failure's evidence (request as curl, response excerpt) travels in the report, for --fc-report."""
+    report = yield
+    failure = call.excinfo.value if call.excinfo is not None else None
+    if isinstance(failure, ContractFailure) and failure.exchange is not None and isinstance(report, pytest.TestReport):
+        report.user_properties.append((EVIDENCE, evidence_of(failure.exchange)))
+    return report
+
 
 
 def _clause(item: pytest.Item) -> str:
@@ -111,14 +139,23 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: pytest.Config) -> None:
+    """The clause table, the run's figures and notes; and the Markdown report when asked for."""
     contract = config.stash.get(CONTRACT_KEY, None)
+    conformance = config.stash[CONFORMANCE_KEY]
     sdk_reports = config.stash.get(REPORT_KEY, {})
-    if contract is None and not sdk_reports:
+    if contract is None and not sdk_reports and not conformance.clauses:
         return
+    run = summary_lines(contract) if contract is not None else []
+    run += [f"SDK {report.line()}" for report in sdk_reports.values()]
     terminalreporter.section("fc-contract")
     for line in config.stash.get(WARNINGS_KEY, []):
         terminalreporter.write_line(f"warning: {line}", yellow=True)
-    for line in summary_lines(contract) if contract is not None else []:
+    for line in conformance.table() if conformance.clauses else []:
+        terminalreporter.write_line(line, red=" FAILED " in line)
+    for line in run:
         terminalreporter.write_line(line)
-    for report in sdk_reports.values():
-        terminalreporter.write_line(f"SDK {report.line()}")
+    path = Settings.from_config(config).report
+    if path and not hasattr(config, "workerinput"):
+        target = contract.client.base_url if contract is not None else Settings.from_config(config).target
+        conformance.write(Path(path), target, run)
+        terminalreporter.write_line(f"conformance report written to {path}")

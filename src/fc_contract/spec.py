@@ -29,10 +29,10 @@ def spec_hash(path: Path = SPEC_PATH) -> str:
 
 
 def contracts_hash(directory: Path = SPEC_PATH.parent) -> str:
-    """sha256 of the clause modules: hypothesis derives its derandomised inputs from their code."""
+    """sha256 of the clause modules and packages: derandomised inputs derive from their code and names."""
     digest = hashlib.sha256()
-    for path in sorted(directory.glob("test_*.py")):
-        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    for path in sorted(directory.rglob("*.py")):
+        digest.update(path.relative_to(directory).as_posix().encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
 
 

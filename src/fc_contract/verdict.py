@@ -9,6 +9,17 @@ import pytest
 from fc_contract.exchange import Exchange
 
 
+class ContractFailure(pytest.fail.Exception):  # type: ignore[misc,name-defined]
+    """pytest's failure, carrying the exchange that shows it (the Markdown report's evidence)."""
+
+    def __init__(self, message: str, exchange: Exchange | None) -> None:
+        super().__init__(message, pytrace=False)
+        self.exchange = exchange
+
+
+ContractFailure.__module__ = "builtins"  # as pytest does for Failed: the summary says "ContractFailure: [...]"
+
+
 class Clause:
     """One clause of the contract, e.g. Clause("limit.bounds")."""
 
@@ -23,7 +34,7 @@ class Clause:
         return text
 
     def fail(self, what: str, expected: str, observed: str, exchange: Exchange | None = None) -> NoReturn:
-        pytest.fail(self.message(what, expected, observed, exchange), pytrace=False)
+        raise ContractFailure(self.message(what, expected, observed, exchange), exchange)
 
     def check(self, ok: bool, what: str, expected: str, observed: str, exchange: Exchange | None = None) -> None:
         if not ok:

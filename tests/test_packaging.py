@@ -1,0 +1,47 @@
+"""An installed copy carries the plugin, the contracts and the cassettes: pytest --pyargs runs them anywhere."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from harness import ROOT
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("wheel")
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", str(ROOT), "--no-deps", "--no-build-isolation",
+                    "-w", str(out)], check=True, capture_output=True, timeout=300)
+    return next(out.glob("fc_contract-*.whl"))
+
+
+def test_the_wheel_holds_the_plugin_the_contracts_and_the_cassettes(wheel: Path) -> None:
+    names = zipfile.ZipFile(wheel).namelist()
+    for expected in ("fc_contract/plugin.py", "fc_contract/contracts/openapi.yaml",
+                     "fc_contract/contracts/test_limit_bounds.py", "fc_contract/contracts/sdk/test_sdk_parsing.py",
+                     "fc_contract/cassettes/limit.bounds.yaml", "fc_contract/cassettes/documentation/sample.yaml"):
+        assert expected in names
+    assert not [name for name in names if name.startswith("tests/")]
+    entry_points = next(n for n in names if n.endswith("entry_points.txt"))
+    assert "[pytest11]\nfc_contract.plugin = fc_contract.plugin" in zipfile.ZipFile(wheel).read(entry_points).decode()
+
+
+def test_pyargs_runs_the_packaged_contracts_from_another_repository(wheel: Path, tmp_path: Path) -> None:
+    installed, elsewhere = tmp_path / "site", tmp_path / "mock-server-repo"
+    elsewhere.mkdir()
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target", str(installed),
+                    str(wheel)], check=True, capture_output=True, timeout=300)
+    command = [sys.executable, "-m", "pytest", "--pyargs", "fc_contract.contracts", "-p", "no:cacheprovider", "-q",
+               "--fc-request-log=requests.txt"]
+    result = subprocess.run(command, cwd=elsewhere, capture_output=True, text=True, timeout=300,
+                            env={**os.environ, "PYTHONPATH": str(installed)})
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "34 passed, 2 xfailed" in result.stdout, result.stdout
+    assert "warning" not in result.stdout
+    assert (elsewhere / "requests.txt").read_text().count("https://fc-contract.invalid/") > 200

@@ -1,0 +1,74 @@
+"""The README's recipes run as written (those that need no cloud), from a copy of the project."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from harness import ROOT
+
+RECIPE = re.compile(r"<!-- recipe: ([a-z-]+) -->\n```sh\n(.*?)```", re.DOTALL)
+RECIPES = dict(RECIPE.findall((ROOT / "README.md").read_text(encoding="utf-8")))
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    """A copy of the project's files, sharing the .venv the README's test command made."""
+    if not (ROOT / ".venv" / "bin" / "pytest").exists():
+        pytest.skip("the recipes use .venv: run the README's test command first (as .ci/run does)")
+    copy = tmp_path / "project"
+    copy.mkdir()
+    for name in ("contracts", "cassettes"):
+        shutil.copytree(ROOT / name, copy / name, ignore=shutil.ignore_patterns("__pycache__"))
+    for name in ("pyproject.toml", "conftest.py", "README.md"):
+        shutil.copy(ROOT / name, copy / name)
+    (copy / ".venv").symlink_to(ROOT / ".venv")
+    return copy
+
+
+def _run(project: Path, name: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(["bash", "-c", RECIPES[name]], cwd=project, capture_output=True, text=True,
+                          timeout=timeout)
+
+
+def test_the_readme_has_the_recipes() -> None:
+    assert set(RECIPES) == {"validate-mock", "validate-prism", "check-sdk", "re-record"}
+
+
+def test_validate_a_mock_server(project: Path) -> None:
+    result = _run(project, "validate-mock")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert (project / "fc-contract-report.md").read_text().startswith("# fc-contract report: passed")
+
+
+def test_validate_prism(project: Path) -> None:
+    if shutil.which("npm") is None:
+        pytest.skip("npm is not installed: the Prism recipe needs Node.js and npm")
+    result = _run(project, "validate-prism")
+    assert result.returncode == 1, result.stdout + result.stderr
+    report = (project / "prism-report.md").read_text()
+    for clause in ("errors", "limit.bounds", "pagination.termination"):
+        assert f"| `{clause}` | FAILED |" in report, report
+    assert "| `response.shape` | passed |" in report
+
+
+def test_check_an_sdk(project: Path) -> None:
+    result = _run(project, "check-sdk")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "SDK alibabacloud-fc-open20210406" in result.stdout
+
+
+def test_re_record_the_cassettes(project: Path) -> None:
+    before = (project / "cassettes" / "errors.yaml").read_text()
+    shipped = (ROOT / "cassettes" / "errors.yaml").read_text()
+    result = _run(project, "re-record")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert (project / "cassettes" / "errors.yaml").read_text() != before  # new request ids, new recording time
+    assert (ROOT / "cassettes" / "errors.yaml").read_text() == shipped
+    assert "recorded from another OpenAPI description" not in result.stdout
+    assert "changed since" not in result.stdout
+    assert "34 passed, 2 xfailed" in result.stdout
