@@ -8,7 +8,7 @@ import pytest
 
 from fc_contract.client import Client, Limits
 from fc_contract.contract import Contract
-from fc_contract.options import Settings
+from fc_contract.options import SETTINGS_KEY, Settings
 from fc_contract.spec import Spec
 from fc_contract.targets import Target, open_target
 
@@ -18,7 +18,7 @@ CONTRACT_KEY = pytest.StashKey[Contract]()
 @pytest.fixture(scope="session")
 def fc_settings(pytestconfig: pytest.Config) -> Settings:
     """The resolved fc-contract options."""
-    return Settings.from_config(pytestconfig)
+    return pytestconfig.stash[SETTINGS_KEY]
 
 
 @pytest.fixture(scope="session")

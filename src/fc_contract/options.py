@@ -30,6 +30,7 @@ OPTIONS: dict[str, tuple[str, str]] = {
     "request_log": ("", "write every request the run sent (clause, method, URL) to this file"),
     "report": ("", "write the conformance report (clauses, each failure's request and response) as Markdown"),
 }
+SETTINGS_KEY: pytest.StashKey[Settings] = pytest.StashKey()  # resolved once, in pytest_configure
 CHOICES = {"profile": ("dev", "ci", "thorough"), "invalid_input": ("reject", "lenient"),
            "signing": ("auto", "acs3", "fc", "none")}
 

@@ -12,7 +12,7 @@ from fc_contract import profiles
 from fc_contract.client import RunAborted
 from fc_contract.conformance import CLAUSE, EVIDENCE, Conformance, evidence_of
 from fc_contract.fixtures import CONTRACT_KEY, fc, fc_limits, fc_settings, fc_spec, fc_target
-from fc_contract.options import Settings, add_options
+from fc_contract.options import SETTINGS_KEY, Settings, add_options
 from fc_contract.recording import save_recording, write_request_log
 from fc_contract.replay import ReplayMiss
 from fc_contract.report import summary_lines
@@ -44,7 +44,8 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "fc_clause(id): the contract clause a test checks")
     config.addinivalue_line("markers", "fc_after_all: run after every other test (it reads the whole run)")
     config.addinivalue_line("markers", "fc_sdk: an SDK clause; it replays the cassettes through an official SDK")
-    profiles.load(Settings.from_config(config).profile)
+    config.stash[SETTINGS_KEY] = Settings.from_config(config)
+    profiles.load(config.stash[SETTINGS_KEY].profile)
     config.stash[CONFORMANCE_KEY] = Conformance()
     config.pluginmanager.register(_Collector(config.stash[CONFORMANCE_KEY]), "fc-contract-conformance")
 
@@ -52,7 +53,7 @@ def pytest_configure(config: pytest.Config) -> None:
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Run fc_after_all tests last; leave the SDK clauses out of runs against anything but the cassettes."""
     items.sort(key=lambda item: item.get_closest_marker("fc_after_all") is not None)
-    target = Settings.from_config(config).target
+    target = config.stash[SETTINGS_KEY].target
     sdk_items = [item for item in items if item.get_closest_marker("fc_sdk")]
     if sdk_items and target != "replay":
         config.hook.pytest_deselected(items=sdk_items)
@@ -67,7 +68,7 @@ def pytest_collection_finish(session: pytest.Session) -> None:
         return
     if any("fc_target" in getattr(item, "fixturenames", ()) for item in session.items):
         warnings = session.config.stash.get(WARNINGS_KEY, [])
-        session.config.stash[WARNINGS_KEY] = warnings + preflight(Settings.from_config(session.config))
+        session.config.stash[WARNINGS_KEY] = warnings + preflight(session.config.stash[SETTINGS_KEY])
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:
@@ -154,8 +155,8 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: p
         terminalreporter.write_line(line, red=" FAILED " in line)
     for line in run:
         terminalreporter.write_line(line)
-    path = Settings.from_config(config).report
+    path = config.stash[SETTINGS_KEY].report
     if path and not hasattr(config, "workerinput"):
-        target = contract.client.base_url if contract is not None else Settings.from_config(config).target
+        target = contract.client.base_url if contract is not None else config.stash[SETTINGS_KEY].target
         conformance.write(Path(path), target, run)
         terminalreporter.write_line(f"conformance report written to {path}")
