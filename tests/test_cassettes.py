@@ -282,3 +282,24 @@ def test_a_cassette_recorded_from_other_clause_code_warns(copied: Path, run_cont
     verdict = run_contracts(f"--fc-cassettes={copied}")
     assert verdict.exit_code == 0
     assert "warning: the clause modules changed since schema.fuzz.yaml were recorded" in verdict.output
+
+
+@pytest.mark.parametrize("scheme", ["acs3", "fc"])
+def test_a_signed_recording_keeps_no_credential(server: Server, run_contracts: Run, tmp_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch, scheme: str) -> None:
+    from fc_contract.fake import FakeFC
+    from fc_contract.fake.auth import Verifier
+
+    key_id, secret, token = "LTAI5tSignedRecording01", "signed-recording-secret", "CAISSignedRecordingToken"
+    monkeypatch.setenv("ALIBABA_CLOUD_ACCESS_KEY_ID", key_id)
+    monkeypatch.setenv("ALIBABA_CLOUD_ACCESS_KEY_SECRET", secret)
+    monkeypatch.setenv("ALIBABA_CLOUD_SECURITY_TOKEN", token)
+    server.app = FakeFC(seed_store(45), verifier=Verifier({key_id: secret}))
+    recorded = tmp_path / "recorded"
+    verdict = run_contracts(f"--fc-target={server.url}", f"--fc-signing={scheme}", "--fc-record",
+                            f"--fc-cassettes={recorded}")
+    assert verdict.exit_code == 0, verdict.output
+    everything = b"".join(path.read_bytes() for path in recorded.iterdir())
+    assert b"<REDACTED AUTHORIZATION>" in everything
+    for value in (key_id, secret, token):
+        assert value.encode() not in everything
