@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from fc_contract.fake import FakeFC, FCError, seed_store
-from fc_contract.fake.app import Request, Response
 from fc_contract.fake.faults import CyclicTokens, EndlessTokens
 from fc_contract.fake.store import AsyncConfig, Store
+from fc_contract.fake.wire import Request, Response
 
 
 @dataclass(frozen=True)

@@ -11,71 +11,19 @@ import re
 import traceback
 import uuid
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import parse_qs
 
+from fc_contract.fake.checks import check_put_body
 from fc_contract.fake.store import AsyncConfig, Store
 from fc_contract.fake.tokens import BadToken, TokenCodec
+from fc_contract.fake.wire import REASONS, FCError, Request, Response
 
 StartResponse = Callable[..., Any]
 LIST_PATH = re.compile(r"^/2021-04-06/services/([^/]+)/functions/([^/]+)/async-invoke-configs/?$")
 ONE_PATH = re.compile(r"^/2021-04-06/services/([^/]+)/functions/([^/]+)/async-invoke-config/?$")
-MAX_BODY = 1 << 20
 HEADER_ENUMS = {"X-Fc-Log-Type": ("Tail", "None"), "X-Fc-Invocation-Type": ("Sync", "Async")}
 LIMIT_RULE = "limit must be an integer between 1 and 100"
-
-
-class FCError(Exception):
-    """An error answered in the FC shape: {ErrorCode, ErrorMessage} and X-Fc-Request-Id."""
-
-    def __init__(self, status: int, code: str, message: str, headers: list[tuple[str, str]] | None = None) -> None:
-        super().__init__(f"{status} {code}: {message}")
-        self.status, self.code, self.message = status, code, message
-        self.headers = headers or []
-
-
-@dataclass
-class Request:
-    """The parts of a WSGI request the fake reads."""
-
-    method: str
-    path: str
-    query: dict[str, list[str]]
-    headers: dict[str, str]
-    body: bytes = b""
-    query_string: str = ""
-
-    @classmethod
-    def from_environ(cls, environ: dict[str, Any]) -> Request:
-        raw_path = environ.get("PATH_INFO", "") or "/"
-        path = raw_path.encode("latin-1", "replace").decode("utf-8", "replace")
-        query = parse_qs(environ.get("QUERY_STRING", ""), keep_blank_values=True)
-        headers = {k[5:].replace("_", "-").lower(): str(v) for k, v in environ.items() if k.startswith("HTTP_")}
-        if environ.get("CONTENT_TYPE"):
-            headers["content-type"] = environ["CONTENT_TYPE"]
-        try:
-            length = min(int(environ.get("CONTENT_LENGTH") or 0), MAX_BODY)
-        except ValueError:
-            length = 0
-        body = environ["wsgi.input"].read(length) if length > 0 else b""
-        return cls(environ.get("REQUEST_METHOD", "GET").upper(), path, query, headers, body,
-                   environ.get("QUERY_STRING", ""))
-
-
-@dataclass
-class Response:
-    """A status, headers and a body."""
-
-    status: int
-    body: bytes = b""
-    headers: list[tuple[str, str]] = field(default_factory=list)
-
-
-REASONS = {200: "OK", 204: "No Content", 400: "Bad Request", 403: "Forbidden", 404: "Not Found",
-           405: "Method Not Allowed", 429: "Too Many Requests", 500: "Internal Server Error",
-           503: "Service Unavailable"}
 
 
 class FakeFC:
@@ -238,28 +186,3 @@ class FakeFC:
             max_async_retry_attempts=body.get("maxAsyncRetryAttempts"),
             stateful_invocation=body.get("statefulInvocation"),
         ))
-
-
-def _is_int(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
-def check_put_body(body: dict[str, Any]) -> None:
-    """400 InvalidArgument unless the PutFunctionAsyncInvokeConfig body is well-formed."""
-    retries, age = body.get("maxAsyncRetryAttempts"), body.get("maxAsyncEventAgeInSeconds")
-    if retries is not None and not (_is_int(retries) and 0 <= retries <= 8):
-        raise FCError(400, "InvalidArgument", "maxAsyncRetryAttempts must be an integer between 0 and 8")
-    if age is not None and not (_is_int(age) and age >= 1):
-        raise FCError(400, "InvalidArgument", "maxAsyncEventAgeInSeconds must be a positive integer")
-    if body.get("statefulInvocation") not in (None, True, False):
-        raise FCError(400, "InvalidArgument", "statefulInvocation must be a boolean")
-    destinations = body.get("destinationConfig")
-    if destinations is None:
-        return
-    if not isinstance(destinations, dict):
-        raise FCError(400, "InvalidArgument", "destinationConfig must be an object")
-    for key in ("onSuccess", "onFailure"):
-        target = destinations.get(key)
-        if target is not None and not (isinstance(target, dict) and isinstance(target.get("destination"), str)
-                                       and target["destination"]):
-            raise FCError(400, "InvalidArgument", f"destinationConfig.{key} must be null or {{destination: ARN}}")

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from urllib.parse import quote
 
-from fc_contract.fake.app import FCError, Request
+from fc_contract.fake.wire import FCError, Request
 from fc_contract.signing import ACS3, acs3_signature, fc_signature
 
 MAX_SKEW_SECONDS = 15 * 60

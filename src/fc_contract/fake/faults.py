@@ -16,9 +16,10 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from fc_contract.fake.app import FakeFC, Request, Response
+from fc_contract.fake.app import FakeFC
 from fc_contract.fake.server import CONNECTION_KEY
 from fc_contract.fake.store import AsyncConfig, Store
+from fc_contract.fake.wire import Request, Response
 
 StartResponse = Callable[..., Any]
 HTTP_FAULTS = ("latency", "hang", "html-500", "reset", "truncated", "big", "not-json", "throttle")
