@@ -134,8 +134,6 @@ class Client:
                                          timeout=(self.limits.connect_timeout, self.limits.read_timeout))
             exchange.status, exchange.headers = response.status_code, dict(response.headers)
             exchange.body = self._read(response, started)
-            response._content = exchange.body  # the capped body, for callers that read response.content
-            exchange.response = response
         except _TooMuch as exc:
             exchange.error = str(exc)
         except requests.Timeout:
@@ -144,7 +142,6 @@ class Client:
             exchange.error = f"connection failed: {_root_cause(exc)}"
         except requests.RequestException as exc:
             exchange.error = f"broken response: {_root_cause(exc)}"
-        exchange.elapsed = time.monotonic() - started
         self.silent = self.silent + 1 if exchange.error is not None and exchange.status is None else 0
         if exchange.error is None and exchange.status is not None and self._is_list(exchange):
             exchange.shape = self.spec.validate(exchange.status, exchange.headers, exchange.body)

@@ -7,8 +7,6 @@ import shlex
 from dataclasses import dataclass, field
 from typing import Any
 
-import requests
-
 from fc_contract.spec import ShapeReport
 
 # Left out of curl: signatures (stale on replay) and what any HTTP client sends by itself.
@@ -28,9 +26,7 @@ class Exchange:
     body: bytes = b""
     error: str | None = None
     clause: str = ""
-    elapsed: float = 0.0
     shape: ShapeReport | None = None
-    response: requests.Response | None = field(default=None, repr=False)
 
     def json(self) -> Any:
         """The parsed body, or None when there is none or it is not JSON."""

@@ -33,7 +33,6 @@ class Walk:
     items: list[dict[str, Any]] = field(default_factory=list)
     page_sizes: list[int] = field(default_factory=list)
     item_pages: list[int] = field(default_factory=list)  # the index in `pages` of each item
-    tokens: list[str] = field(default_factory=list)
     end: End = End.LAST_PAGE
     detail: str = ""
 
@@ -113,7 +112,6 @@ def walk(client: Client, service: str, function: str, limit: int | None, max_pag
         if not isinstance(token, str):
             result.end, result.detail = End.BROKEN, f"nextToken is {type(token).__name__} {token!r}, not a string"
             return result
-        result.tokens.append(token)
         if token in seen:
             first = seen[token]
             again = len(result.pages)
