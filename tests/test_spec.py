@@ -9,8 +9,11 @@ from typing import Any
 
 import pytest
 import schemathesis
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from openapi_spec_validator import validate
 
+from fc_contract.fake import FakeFC, seed_store
 from fc_contract.spec import OPERATION_PATH, SPEC_PATH, Spec
 
 JSON_TYPES = {str: "string", int: "integer", bool: "boolean", float: "number"}
@@ -112,3 +115,38 @@ def test_the_drift_check_names_a_drifted_field(monkeypatch: pytest.MonkeyPatch) 
     monkeypatch.setattr(models.ListFunctionAsyncInvokeConfigsResponseBodyConfigs, "to_map", renamed)
     with pytest.raises(AssertionError, match="qualifier"):
         test_response_fields_match_the_sdk_model("ListFunctionAsyncInvokeConfigsResponseBodyConfigs", "AsyncConfig")
+
+
+_SPEC = Spec()
+JSON = st.recursive(st.none() | st.booleans() | st.integers(-5, 5) | st.text(max_size=3),
+                    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=3), inner, max_size=3),
+                    max_leaves=6)
+FIELDS = ("createdTime", "destinationConfig", "function", "lastModifiedTime", "maxAsyncEventAgeInSeconds",
+          "maxAsyncRetryAttempts", "qualifier", "service", "statefulInvocation")
+
+
+@st.composite
+def pages(draw: st.DrawFn) -> Any:
+    """A valid page of the reference server, with a few fields replaced, dropped or nested oddly."""
+    store = seed_store(draw(st.integers(0, 6)))
+    body: Any = FakeFC(store).list_body(store.configs("demo-service", "helloworld"), draw(st.sampled_from(["", "t"])))
+    for _ in range(draw(st.integers(0, 3))):
+        configs = body.get("configs")
+        items: list[Any] = [c for c in configs if isinstance(c, dict)] if isinstance(configs, list) else []
+        pick_item: bool = draw(st.booleans())
+        target: Any = items[draw(st.integers(0, len(items) - 1))] if items and pick_item else body
+        name = draw(st.sampled_from([*FIELDS, "configs", "nextToken", "onSuccess", "destination"]))
+        if draw(st.booleans()):
+            target.pop(name, None)
+        else:
+            target[name] = draw(JSON)
+    return body
+
+
+@settings(max_examples=300, deadline=None)
+@given(data=pages() | JSON)
+def test_the_compiled_validator_agrees_with_the_openapi_validator(data: Any) -> None:
+    spec = _SPEC
+    for name in ("ListFunctionAsyncInvokeConfigsResponseBody", "Error"):
+        explained = list(spec._validator(name).iter_errors(data))
+        assert spec._compiled[name].is_valid(data) == (not explained), (name, data, explained[:1])
