@@ -15,7 +15,9 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from fc_contract.contract import Contract
+from fc_contract.exchange import Exchange
 from fc_contract.judge import expect_error, expect_page
+from fc_contract.plan import LIMITS, spans
 from fc_contract.verdict import Clause
 
 CLAUSE = Clause("limit.bounds")
@@ -23,31 +25,38 @@ pytestmark = CLAUSE.mark
 VALID = re.compile(r"[0-9]+")
 
 
-@given(limit=st.integers(1, 100))
-@example(limit=1)
-@example(limit=2)
-@example(limit=20)
-@example(limit=99)
-@example(limit=100)
-def test_limits_1_to_100_are_accepted_and_bound_the_page(fc: Contract, limit: int) -> None:
-    page = fc.page([("limit", str(limit))])
-    configs = expect_page(CLAUSE, page, f"limit={limit}")
-    CLAUSE.check(len(configs) <= limit, f"limit={limit}", f"at most {limit} configs", f"{len(configs)}", page)
+def test_no_page_of_a_walk_exceeds_the_limit(fc: Contract) -> None:
+    for walk in fc.planned_walks(CLAUSE):
+        limit = walk.limit or 20
+        for number, (page, size) in enumerate(zip(walk.pages, walk.page_sizes, strict=False), start=1):
+            CLAUSE.check(size <= limit, f"page {number} of a {'limit=' + str(limit) if walk.limit else 'no-limit'} "
+                         "walk", f"at most {limit} configs", f"{size}", page)
+
+
+def test_every_limit_1_to_100_is_accepted_and_bounds_the_page(fc: Contract) -> None:
+    """All 100 values, not a sample: a fault at a single limit is still a fault.
+
+    Runs after the walks: a walk's first page is this very request, so it is not sent twice.
+    """
+    limits = fc.page_limits()
+    over: list[tuple[int, int, Exchange]] = []
+    for limit in limits:
+        page = fc.first_page(limit)
+        configs = expect_page(CLAUSE, page, f"limit={limit}")
+        if len(configs) > limit:
+            over.append((limit, len(configs), page))
+    sample = "all" if len(limits) == len(LIMITS) else f"sampled: {spans(limits)} (profile dev)"
+    fc.cover(CLAUSE, "pages", f"single pages at limits 1..100, {sample} ({len(limits)} requests)")
+    if over:
+        limit, size, page = over[0]
+        others = "".join(f"; limit={n}: {m}" for n, m, _ in over[1:6])
+        CLAUSE.fail(f"limit={limit}", f"at most {limit} configs", f"{size}{others}", page)
 
 
 def test_an_omitted_limit_means_20(fc: Contract) -> None:
     page = fc.page()
     configs = expect_page(CLAUSE, page, "no limit")
     CLAUSE.check(len(configs) <= 20, "no limit (default 20)", "at most 20 configs", f"{len(configs)}", page)
-
-
-@given(limit=st.sampled_from([1, 3, 7, 20]))
-@example(limit=7)
-def test_no_page_of_a_walk_exceeds_the_limit(fc: Contract, limit: int) -> None:
-    walk = fc.walk(limit)
-    for number, (page, size) in enumerate(zip(walk.pages, walk.page_sizes, strict=False), start=1):
-        CLAUSE.check(size <= limit, f"page {number} of a limit={limit} walk", f"at most {limit} configs",
-                     f"{size}", page)
 
 
 def _invalid(value: str) -> bool:
@@ -76,7 +85,8 @@ def test_out_of_range_and_non_integer_limits_are_rejected(fc: Contract, raw: str
     exchange = fc.page([("limit", raw)])
     is_integer = bool(re.fullmatch(r"-?[0-9]+", raw))
     if fc.strict or not is_integer or exchange.status != 200:
-        expect_error(CLAUSE, exchange, what, 400 if fc.strict else None, "InvalidArgument" if fc.strict else None)
+        expect_error(CLAUSE, exchange, what, 400 if fc.strict else None, "InvalidArgument" if fc.strict else None,
+                     choice=fc.choice)
         return
     configs = expect_page(CLAUSE, exchange, what)  # lenient: an out-of-range integer may be clamped
     CLAUSE.check(len(configs) <= 100, f"{what} (lenient)", "a 4xx, or at most 100 configs", f"{len(configs)}",

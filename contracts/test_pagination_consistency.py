@@ -12,7 +12,8 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
-from hypothesis import example, given
+import pytest
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from fc_contract.contract import TRUTH_LIMIT, Contract
@@ -41,14 +42,8 @@ def test_no_qualifier_appears_twice(fc: Contract) -> None:
                  f"{', '.join(twice[:5])} more than once", truth.last)
 
 
-@given(limit=st.integers(1, 100))
-@example(limit=1)
-@example(limit=2)
-@example(limit=20)
-def test_the_pages_make_up_the_listing(fc: Contract, limit: int) -> None:
-    truth = _needs(fc, 2)
-    walk = fc.walk(limit)
-    what = f"the pages of a limit={limit} walk"
+def _judge_walk(truth: Walk, walk: Walk) -> None:
+    what = f"the pages of a {'no-limit' if walk.limit is None else f'limit={walk.limit}'} walk"
     twice = _duplicates(walk)
     CLAUSE.check(not twice, what, "each qualifier once", f"{', '.join(twice[:5])} more than once", walk.last)
     if not walk.complete:
@@ -66,6 +61,22 @@ def test_the_pages_make_up_the_listing(fc: Contract, limit: int) -> None:
     changed = [a.get("qualifier") for a, b in zip(truth.items, walk.items, strict=False) if a != b]
     CLAUSE.check(not changed, what, "the same configs as the limit=100 walk", f"different fields for {changed[:5]}",
                  walk.last)
+
+
+def test_the_pages_make_up_the_listing(fc: Contract) -> None:
+    """Every planned walk: all limits 1..100 and none, where the budget allows (see fc_contract.plan)."""
+    truth = _needs(fc, 2)
+    for walk in fc.planned_walks(CLAUSE):
+        _judge_walk(truth, walk)
+
+
+@pytest.mark.fc_thorough
+@settings(max_examples=25)
+@given(limit=st.integers(1, 100))
+def test_repeated_walks_agree(fc: Contract, limit: int) -> None:
+    """Profile thorough: fresh walks at random limits, again and again, still make up the listing."""
+    truth = _needs(fc, 2)
+    _judge_walk(truth, fc.walk(limit, fresh=True))
 
 
 def test_every_walk_has_the_same_order(fc: Contract) -> None:

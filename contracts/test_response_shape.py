@@ -12,8 +12,6 @@ Undocumented additional fields are allowed (additive) and listed in the run's su
 from __future__ import annotations
 
 import pytest
-from hypothesis import example, given
-from hypothesis import strategies as st
 
 from fc_contract.contract import ABSENT_SERVICE, Contract
 from fc_contract.exchange import Exchange
@@ -34,12 +32,11 @@ def test_the_first_page_conforms(fc: Contract) -> None:
     _conforms(fc.page(), "the first page")
 
 
-@given(limit=st.sampled_from([1, 5, 20, 100]))
-@example(limit=5)
-def test_every_page_of_a_walk_conforms(fc: Contract, limit: int) -> None:
-    walk = fc.walk(limit)
-    for number, page in enumerate(walk.pages, start=1):
-        _conforms(page, f"page {number} of a limit={limit} walk")
+def test_every_page_of_a_walk_conforms(fc: Contract) -> None:
+    """Every page of every planned walk (see fc_contract.plan)."""
+    for walk in fc.planned_walks(CLAUSE):
+        for number, page in enumerate(walk.pages, start=1):
+            _conforms(page, f"page {number} of a {'no-limit' if walk.limit is None else f'limit={walk.limit}'} walk")
 
 
 @pytest.mark.parametrize(("label", "query", "service"), [

@@ -10,7 +10,7 @@ from fc_contract.fake import FakeFC, seed_store
 from fc_contract.fake.auth import Verifier
 from fc_contract.fake.server import Server
 from harness import Verdict
-from variants import Throttles
+from variants import NeedsAuthorization, RefusesRepeatedKeys, Throttles
 
 Run = Callable[..., Verdict]
 KEY_ID, SECRET = "LTAI5tEndToEndKey000001", "end-to-end-secret"
@@ -44,7 +44,8 @@ def test_a_wrong_secret_is_one_authentication_verdict(signed: Server, run_contra
     verdict = run_contracts(f"--fc-target={signed.url}", "--fc-signing=acs3")
     assert verdict.exit_code == 1
     assert len([line for line in verdict.output.splitlines() if line.startswith("FAILED ")]) == 1, verdict.output
-    assert "[auth] the target refused the request: 403 SignatureNotMatch" in verdict.output
+    assert "[auth] the target refuses requests for want of credentials or a valid signature: 403 SignatureNotMatch" \
+        in verdict.output
     assert "1 failed" in verdict.output
 
 
@@ -90,3 +91,32 @@ def test_a_server_that_always_throttles_gets_a_bounded_verdict(server: Server, r
     verdict = run_contracts(f"--fc-target={server.url}", "--fc-max-requests=400")
     assert verdict.exit_code == 1
     assert "429 ResourceExhausted" in verdict.output
+
+
+def test_a_mock_wanting_a_header_is_one_auth_verdict_naming_the_fix(server: Server, run_contracts: Run) -> None:
+    server.app = NeedsAuthorization(seed_store(45))
+    verdict = run_contracts(f"--fc-target={server.url}")
+    assert verdict.exit_code == 1
+    assert verdict.failed_clauses == {"auth"}, verdict.output
+    assert len([line for line in verdict.output.splitlines() if line.startswith("FAILED ")]) == 1, verdict.output
+    assert "401 Unauthorized" in verdict.output
+    assert "ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET" in verdict.output
+    assert "any values will do" in verdict.output
+
+
+@pytest.mark.usefixtures("credentials")
+def test_a_mock_wanting_a_header_passes_signed(server: Server, run_contracts: Run) -> None:
+    server.app = NeedsAuthorization(seed_store(45))
+    verdict = run_contracts(f"--fc-target={server.url}", "--fc-signing=fc")
+    assert verdict.exit_code == 0, verdict.output
+
+
+@pytest.mark.usefixtures("credentials")
+def test_one_odd_refused_request_fails_its_test_and_the_run_goes_on(server: Server, run_contracts: Run) -> None:
+    server.app = RefusesRepeatedKeys(seed_store(45), verifier=Verifier({KEY_ID: SECRET}))
+    verdict = run_contracts(f"--fc-target={server.url}", "--fc-signing=acs3")
+    assert verdict.exit_code == 1
+    assert verdict.failed_clauses == {"schema.fuzz"}, verdict.output
+    assert "its query has a repeated key" in verdict.output
+    assert "the run stops here" not in verdict.output
+    assert "pagination.termination     passed" in verdict.output

@@ -42,6 +42,6 @@ def test_pyargs_runs_the_packaged_contracts_from_another_repository(wheel: Path,
     result = subprocess.run(command, cwd=elsewhere, capture_output=True, text=True, timeout=300,
                             env={**os.environ, "PYTHONPATH": str(installed)})
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "34 passed, 2 xfailed" in result.stdout, result.stdout
+    assert "33 passed, 1 deselected, 2 xfailed" in result.stdout, result.stdout
     assert "warning" not in result.stdout
     assert (elsewhere / "requests.txt").read_text().count("https://fc-contract.invalid/") > 200

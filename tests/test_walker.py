@@ -31,8 +31,30 @@ def test_endless_tokens_stop_at_the_bound(server: Server, client: Client) -> Non
     assert result.end is End.CAP
     assert len(result.pages) == page_bound(45, 20) == 4
     unknown = walk(client, "demo-service", "helloworld", 20, max_pages=9)
-    assert unknown.end is End.CAP
-    assert len(unknown.pages) == 9
+    assert unknown.end is End.CAP  # the last pages brought nothing new: a runaway, not a large listing
+    assert len(unknown.pages) == 10
+
+
+def test_a_listing_longer_than_the_cap_is_too_large_not_a_loop(server: Server, client: Client) -> None:
+    server.app = FakeFC(seed_store(45))
+    result = walk(client, "demo-service", "helloworld", 4, max_pages=5)
+    assert result.end is End.TOO_LARGE
+    assert len(result.pages) == 6
+
+
+def test_the_cap_bounds_only_walks_of_unknown_size(server: Server, client: Client) -> None:
+    server.app = FakeFC(seed_store(250))
+    result = walk(client, "demo-service", "helloworld", 1, max_pages=100, total=250)
+    assert (result.end, len(result.pages)) == (End.LAST_PAGE, 250)
+
+
+def test_a_walk_over_its_allowance_stops_unjudged(server: Server, client: Client) -> None:
+    server.app = ShortPages(seed_store(45))
+    result = walk(client, "demo-service", "helloworld", 20, max_pages=100, total=45, allowance=3)
+    assert (result.end, len(result.pages)) == (End.OVER_ALLOWANCE, 3)
+    server.app = EndlessTokens(seed_store(45))
+    runaway = walk(client, "demo-service", "helloworld", 100, max_pages=100, total=90, allowance=3)
+    assert runaway.end is End.CAP  # nothing new on the last page: a runaway whatever the allowance
 
 
 def test_a_repeated_token_stops_at_once(server: Server, client: Client) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import json
 import random
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -235,6 +236,102 @@ class NullDestinations(FakeFC):
         return {**super().render_config(config), "destinationConfig": None}
 
 
+class LenientDecoder(Base64JsonTokens):
+    """A base64 decoder that stops at the padding and ignores what follows, as many do."""
+
+    def start_index(self, configs: list[AsyncConfig], token: str | None, service: str, function: str) -> int:
+        head = re.match(r"[A-Za-z0-9+/]*=*", token or "")
+        return super().start_index(configs, head[0] if token is not None and head else token, service, function)
+
+
+class KeyTokens(FakeFC):
+    """The token is the next page's first qualifier, in plain text."""
+
+    def start_index(self, configs: list[AsyncConfig], token: str | None, service: str, function: str) -> int:
+        if token is None:
+            return 0
+        found = [i for i, c in enumerate(configs) if c.qualifier == token]
+        if not found:
+            raise FCError(400, "InvalidArgument", "invalid nextToken")
+        return found[0]
+
+    def list_configs(self, request: Request, service: str, function: str) -> Response:
+        response = super().list_configs(request, service, function)
+        body = json.loads(response.body)
+        if body.get("nextToken"):
+            configs = self.find(service, function)
+            after = configs.index(next(c for c in configs if c.qualifier == body["configs"][-1]["qualifier"]))
+            body["nextToken"] = configs[after + 1].qualifier
+        return self.json(200, body)
+
+
+class ShortPagesLarge(FakeFC):
+    """At most 7 configs a page whatever the limit, in a listing of hundreds."""
+
+    def page(self, configs: list[AsyncConfig], start: int, limit: int) -> list[AsyncConfig]:
+        return configs[start : start + min(limit, 7)]
+
+
+# --- mutants that fault at one value of limit only (no pinned example hits them) ----------------
+class _AtOneLimit(FakeFC):
+    """Knows the limit of the request being answered (the suite sends one request at a time)."""
+
+    at = 0
+
+    def list_configs(self, request: Request, service: str, function: str) -> Response:
+        self.limit = self.single(request, "limit")
+        self.token = self.single(request, "nextToken")
+        return super().list_configs(request, service, function)
+
+    @property
+    def hit(self) -> bool:
+        return self.limit == str(self.at)
+
+
+class PlusOneAt37(_AtOneLimit):
+    at = 37
+
+    def page(self, configs: list[AsyncConfig], start: int, limit: int) -> list[AsyncConfig]:
+        return configs[start : start + limit + (1 if self.hit else 0)]
+
+
+class SkipsAt43(_AtOneLimit):
+    at = 43
+
+    def start_index(self, configs: list[AsyncConfig], token: str | None, service: str, function: str) -> int:
+        start = super().start_index(configs, token, service, function)
+        return start + 1 if token and self.hit else start
+
+
+class DuplicatesAt29(_AtOneLimit):
+    at = 29
+
+    def start_index(self, configs: list[AsyncConfig], token: str | None, service: str, function: str) -> int:
+        start = super().start_index(configs, token, service, function)
+        return start - 1 if token and self.hit else start
+
+
+class LoopsAt31(_AtOneLimit):
+    """The last page of a limit=31 walk hands back the token it was given."""
+
+    at = 31
+
+    def next_token(self, page: list[AsyncConfig], more: bool, service: str, function: str) -> str | None:
+        token = super().next_token(page, more, service, function)
+        return self.token if token == "" and self.token and self.hit else token
+
+
+class EndlessAt13(_AtOneLimit):
+    """Past the end of a limit=13 walk come empty pages, each with a fresh token."""
+
+    at = 13
+
+    def next_token(self, page: list[AsyncConfig], more: bool, service: str, function: str) -> str | None:
+        if self.hit and not more:
+            return self.tokens.encode(service, function, f"~{random.random()}")
+        return super().next_token(page, more, service, function)
+
+
 def _fake(cls: type[FakeFC], configs: int = 45) -> Callable[[], FakeFC]:
     return lambda: cls(seed_store(configs))
 
@@ -266,6 +363,12 @@ MUTANTS: dict[str, Variant] = {
     "crashes-on-bad-token": Variant(_fake(CrashesOnBadToken), _fails("errors", "schema.fuzz")),
     "restarts-on-bad-token": Variant(_fake(RestartsOnBadToken), _fails("errors")),
     "wrong-not-found": Variant(_fake(WrongNotFound), _fails("errors")),
+    "plus-one-at-37": Variant(_fake(PlusOneAt37), _fails("limit.bounds")),
+    "skips-at-43": Variant(_fake(SkipsAt43), _fails("pagination.consistency")),
+    "duplicates-at-29": Variant(_fake(DuplicatesAt29), _fails("pagination.consistency")),
+    "loops-at-31": Variant(_fake(LoopsAt31), _fails("pagination.termination")),
+    "endless-at-13": Variant(_fake(EndlessAt13), _fails("pagination.termination")),
+    "endless-token-10000": Variant(_fake(EndlessTokens, 10_000), _fails("pagination.termination")),
 }
 
 VARIANTS: dict[str, Variant] = {
@@ -279,7 +382,30 @@ VARIANTS: dict[str, Variant] = {
     "null-destinations": Variant(_fake(NullDestinations)),
     "single-config": Variant(_fake(FakeFC, 1)),
     "no-configs": Variant(_fake(FakeFC, 0)),
+    "lenient-decoder": Variant(_fake(LenientDecoder)),
+    "key-tokens": Variant(_fake(KeyTokens)),
+    "configs-101": Variant(_fake(FakeFC, 101)),
+    "configs-250": Variant(_fake(FakeFC, 250)),
+    "configs-10000": Variant(_fake(FakeFC, 10_000)),
+    "short-pages-large": Variant(_fake(ShortPagesLarge, 600)),
 }
+
+
+class NeedsAuthorization(FakeFC):
+    """A mock that answers 401 unless an Authorization header is present, whatever its value (as Prism does)."""
+
+    def authenticate(self, request: Request) -> None:
+        if not request.headers.get("authorization"):
+            raise FCError(401, "Unauthorized", "an Authorization header is required")
+
+
+class RefusesRepeatedKeys(FakeFC):
+    """Verifies signatures, and canonicalises a repeated query key unlike the signer: 403 for those only."""
+
+    def authenticate(self, request: Request) -> None:
+        super().authenticate(request)
+        if any(len(values) > 1 for values in request.query.values()):
+            raise FCError(403, "SignatureNotMatch", "the request signature does not match")
 
 
 class Throttles(FakeFC):

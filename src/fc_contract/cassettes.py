@@ -101,7 +101,19 @@ def save(directory: Path, exchanges: list[Exchange], metadata: dict[str, Any], r
         raise
     for temp, final in staged:
         os.replace(temp, final)
-    return [final for _, final in staged]
+    written = [final for _, final in staged]
+    for old in sorted(directory.glob("*.yaml")):  # the set is the run's: a clause that recorded nothing has none
+        if old not in written and _is_recorded(old):
+            old.unlink()
+    return written
+
+
+def _is_recorded(path: Path) -> bool:
+    """True for a cassette this suite recorded (its metadata names a suite version), not a hand-made file."""
+    try:
+        return "suite_version" in load(path).metadata
+    except CassetteError:
+        return False
 
 
 def _problem(path: Path, text: str) -> CassetteError:

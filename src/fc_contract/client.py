@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 import time
 from collections import Counter, deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from urllib.parse import quote, urlencode
+from urllib.parse import parse_qsl, quote, urlencode, urlsplit
 
 import requests
 
@@ -18,6 +19,10 @@ Query = Sequence[tuple[str, str]]
 AUTH_ERRORS = ("SignatureNotMatch", "InvalidAccessKeyID", "AccessDenied", "RequestTimeTooSkewed",
                "InvalidSecurityToken")
 THROTTLED = (429, 503)
+REFUSED = (401, 403)
+AUTH_FIX = ("sign the requests: set ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET and choose "
+            "--fc-signing=acs3 or fc (for a mock that only checks that an Authorization header is present, any "
+            "values will do); against the service, check the credentials' permissions and the clock")
 
 
 class RunAborted(Exception):
@@ -36,6 +41,10 @@ class AuthenticationFailed(RunAborted):
     """The target refused the credentials or the signature: every further request would be refused too."""
 
     clause = "auth"
+
+
+class RequestRefused(Exception):
+    """One signed request refused by a target that accepts the others: that request's test fails, the run goes on."""
 
 
 class UnsafeRequest(RunAborted):
@@ -60,6 +69,7 @@ class Limits:
     max_body: int = 5 * 1024 * 1024
     max_requests: int = 2000
     max_silent: int = 3  # requests in a row without a response before the run stops
+    max_refused: int = 3  # requests in a row refused (401, 403 auth errors) before the run stops
     retries: int = 3  # of a 429 or 503, with exponential backoff and jitter, honouring Retry-After
     backoff: float = 0.5  # the first retry's delay when there is no Retry-After
     max_delay: float = 20.0
@@ -79,6 +89,8 @@ class Client:
         self.counts: Counter[str] = Counter()
         self.history: deque[Exchange] = deque(maxlen=history_size)
         self.silent = 0
+        self.accepted = False  # a response that was no refusal came back: the credentials work
+        self.refused = 0  # refusals in a row since
         self.recording: list[Exchange] | None = None  # every exchange, when recording cassettes
         self.read_only = False  # refuse anything but GET (a live run)
         self.retried: list[str] = []
@@ -111,12 +123,33 @@ class Client:
                                 f"{exchange.describe()}; retry {attempt + 1} of {self.limits.retries} "
                                 f"after {delay:.1f}s")
             self.sleep(delay)
-        data = exchange.json()
-        if exchange.status == 403 and isinstance(data, dict) and data.get("ErrorCode") in AUTH_ERRORS:
-            raise AuthenticationFailed(f"the target refused the request: {exchange.describe()}; check the "
-                                       "credentials (ALIBABA_CLOUD_ACCESS_KEY_ID/SECRET), --fc-signing and the clock; "
-                                       f"reproduce: {exchange.curl()}")
+        self._judge_refusal(exchange)
         return exchange
+
+    def _judge_refusal(self, exchange: Exchange) -> None:
+        """Refused before any request was accepted: the run stops once. Refused after: this request's test fails.
+
+        Before: 401 or 403 whatever the body (a mock wanting a header, or wrong credentials). After: 401,
+        or 403 with an auth error code, names what is unusual in the query; a few in a row stop the run.
+        """
+        if exchange.status is None:
+            return
+        if exchange.status not in REFUSED:
+            self.accepted, self.refused = True, 0
+            return
+        if not self.accepted:
+            raise AuthenticationFailed(f"the target refuses requests for want of credentials or a valid signature: "
+                                       f"{exchange.describe()}; {AUTH_FIX}; reproduce: {exchange.curl()}")
+        data = exchange.json()
+        if exchange.status == 403 and not (isinstance(data, dict) and data.get("ErrorCode") in AUTH_ERRORS):
+            return  # a 403 of another kind is an answer to judge
+        self.refused += 1
+        if self.refused >= self.limits.max_refused:
+            raise AuthenticationFailed(f"{self.refused} requests in a row were refused after others were accepted "
+                                       f"(expired credentials?): {exchange.describe()}; {AUTH_FIX}")
+        raise RequestRefused(f"the target refused this request ({exchange.describe()}) though it accepts the run's "
+                             f"other signed requests; its query has {query_shape(exchange.url)}: how a server "
+                             f"canonicalises such a query is not documented; reproduce: {exchange.curl()}")
 
     def _send_once(self, request: requests.Request) -> Exchange:
         if self.sent >= self.limits.max_requests:
@@ -172,6 +205,19 @@ class Client:
 
 class _TooMuch(Exception):
     pass
+
+
+def query_shape(url: str) -> str:
+    """What is unusual in a URL's query, for a signature refusal: repeated keys, empty values, escapes."""
+    raw = urlsplit(url).query
+    pairs = parse_qsl(raw, keep_blank_values=True)
+    counts = Counter(key for key, _ in pairs)
+    notes = [f"a repeated key ({', '.join(sorted(k for k, n in counts.items() if n > 1))})"] if max(
+        counts.values(), default=0) > 1 else []
+    empty = sorted({key for key, value in pairs if value == ""})
+    notes += [f"an empty value ({', '.join(empty)})"] if empty else []
+    notes += ["percent-encoded characters"] if re.search(r"%[0-9A-Fa-f]{2}", raw) else []
+    return "; ".join(notes) or "nothing unusual (a plain query)"
 
 
 def _root_cause(exc: BaseException) -> str:

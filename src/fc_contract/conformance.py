@@ -17,6 +17,7 @@ from fc_contract.exchange import Exchange
 
 EVIDENCE = "fc_evidence"
 CLAUSE = "fc_clause"
+COVERAGE = "fc_coverage"
 EXCERPT = 600
 
 
@@ -56,6 +57,7 @@ class Conformance:
 
     clauses: dict[str, ClauseResult] = field(default_factory=lambda: defaultdict(ClauseResult))
     failures: list[Failure] = field(default_factory=list)
+    coverage: dict[str, str] = field(default_factory=dict)  # clause id -> what of the input space it covered
 
     def add(self, report: pytest.TestReport) -> None:
         properties = dict(report.user_properties)
@@ -63,6 +65,8 @@ class Conformance:
         if clause is None or (report.when != "call" and not (report.failed or report.skipped)):
             return
         result = self.clauses[str(clause)]
+        if properties.get(COVERAGE):
+            self.coverage[str(clause)] = str(properties[COVERAGE])
         message = _message(report)
         if hasattr(report, "wasxfail"):
             result.xfailed += report.skipped
@@ -86,6 +90,7 @@ class Conformance:
             reason = result.reasons[0][:90] if result.reasons else ""
             lines.append(f"{clause:26} {result.verdict:8} {result.passed:6} {result.failed:6} "
                          f"{result.skipped:7}  {reason}")
+        lines += [f"coverage {clause}: {text}" for clause, text in sorted(self.coverage.items())]
         return lines
 
     def markdown(self, target: str, summary: list[str]) -> str:
@@ -97,6 +102,8 @@ class Conformance:
         for clause, r in sorted(self.clauses.items()):
             reason = (r.reasons[0] if r.reasons else "").replace("|", "\\|").replace("\n", " ")[:200]
             out.append(f"| `{clause}` | {r.verdict} | {r.passed} | {r.failed} | {r.skipped} | {reason} |")
+        if self.coverage:
+            out += ["", "## Coverage", ""] + [f"- `{clause}`: {text}" for clause, text in sorted(self.coverage.items())]
         if self.failures:
             out += ["", "## Failures"]
         for failure in self.failures:

@@ -8,9 +8,10 @@ from collections.abc import Sequence
 from fc_contract.client import Client
 from fc_contract.exchange import Exchange
 from fc_contract.options import Settings
+from fc_contract.plan import LIMITS, WALK_SHARE, WalkPlan, plan_walks
 from fc_contract.targets import Target
 from fc_contract.verdict import Clause
-from fc_contract.walker import Walk, walk
+from fc_contract.walker import End, Walk, walk
 
 TRUTH_LIMIT = 100
 ABSENT_SERVICE = "fc-contract-absent-service"
@@ -27,12 +28,19 @@ class Contract:
         self.service = settings.service
         self.function = settings.function
         self.notes: list[str] = []
+        self.coverage: dict[str, dict[str, str]] = {}  # clause id -> kind of check -> what it covered
         self._walks: dict[int | None, Walk] = {}
+        self._plan: WalkPlan | None = None
 
     @property
     def strict(self) -> bool:
         """True when bad input must get exactly 400 InvalidArgument (--fc-invalid-input=reject)."""
         return self.settings.invalid_input == "reject"
+
+    @property
+    def choice(self) -> str:
+        """What a verdict resting on the contract's reading of undocumented input behaviour says of itself."""
+        return "(contract choice; --fc-invalid-input=lenient relaxes it)"
 
     def page(self, query: Sequence[tuple[str, str]] = (), service: str | None = None,
              function: str | None = None, headers: dict[str, str] | None = None) -> Exchange:
@@ -46,19 +54,61 @@ class Contract:
         per clause.
         """
         if fresh or limit not in self._walks:
-            total = None
+            total = allowance = None
             if limit != TRUTH_LIMIT:
                 truth = self.walk(TRUTH_LIMIT)
                 total = len(truth.items) if truth.complete else len({repr(q) for q in truth.qualifiers()})
-            result = walk(self.client, self.service, self.function, limit, self.settings.max_pages, total)
+                allowance = self.plan().allowance(limit)
+            result = walk(self.client, self.service, self.function, limit, self.settings.max_pages, total,
+                          allowance)
             if fresh:
                 return result
             self._walks[limit] = result
         return self._walks[limit]
 
+    def plan(self) -> WalkPlan:
+        """The walks this run affords besides the ground truth, sized from it (see fc_contract.plan)."""
+        if self._plan is None:
+            truth = self.walk(TRUTH_LIMIT)
+            total = len({repr(q) for q in truth.qualifiers()})
+            page = max(truth.page_sizes, default=0) or TRUTH_LIMIT
+            self._plan = plan_walks(total, page, int(WALK_SHARE * self.settings.max_requests),
+                                    sample=self.settings.profile == "dev")
+        return self._plan
+
+    def planned_walks(self, clause: Clause) -> list[Walk]:
+        """Every planned walk (sent once, shared by the clauses), its coverage recorded for `clause`."""
+        self.truth(clause, skip_if_broken=True)
+        plan = self.plan()
+        walks = [self.walk(limit) for limit in plan.limits]
+        self.cover(clause, "walks", plan.coverage(sum(len(w.pages) for w in walks if w.limit != TRUTH_LIMIT)))
+        for unjudged in (w for w in walks if w.end is End.OVER_ALLOWANCE):
+            self.note(f"{clause.id}: the limit={unjudged.limit} walk was stopped unjudged after "
+                      f"{len(unjudged.pages)} requests, twice its estimate (pages smaller than the ground truth's)")
+        return walks
+
+    def first_page(self, limit: int) -> Exchange:
+        """The first page at `limit`: a walk's, when one was made (the same request), else a new request."""
+        made = self._walks.get(limit)
+        return made.pages[0] if made is not None else self.page([("limit", str(limit))])
+
+    def page_limits(self) -> list[int]:
+        """The limits single-page checks cover: all of 1..100, or a sample in the dev profile."""
+        return [1, 2, 20, 50, 99, 100] if self.settings.profile == "dev" else list(LIMITS)
+
+    def cover(self, clause: Clause, kind: str, text: str) -> None:
+        """Record what one kind of check of `clause` covered of the input space (the summary prints it)."""
+        self.coverage.setdefault(clause.id, {})[kind] = text
+
     def truth(self, clause: Clause, skip_if_broken: bool = False) -> Walk:
-        """The ground truth, a limit=100 walk; the clause fails (or skips) when the listing does not end."""
+        """The ground truth, a limit=100 walk; the clause fails (or skips) when the listing does not end.
+
+        A listing longer than --fc-max-pages full pages skips: that is the run's limit, not the server's fault.
+        """
         result = self.walk(TRUTH_LIMIT)
+        if result.end is End.TOO_LARGE:
+            clause.skip(f"a listing the ground truth walk can read: more than {len(result.items)} configs "
+                        f"({self.settings.max_pages} pages of limit={TRUTH_LIMIT}); raise --fc-max-pages")
         if not result.complete and skip_if_broken:
             clause.skip(f"a listing that ends, and the limit={TRUTH_LIMIT} walk ended with {result.end.value} "
                         "(pagination.termination says why)")

@@ -22,9 +22,9 @@ def fc_settings(pytestconfig: pytest.Config) -> Settings:
 
 
 @pytest.fixture(scope="session")
-def fc_spec() -> Spec:
-    """The OpenAPI description the responses are judged by."""
-    return Spec()
+def fc_spec(fc_settings: Settings) -> Spec:
+    """The OpenAPI description the responses are judged by: the one beside the contracts being run."""
+    return Spec(fc_settings.spec_path)
 
 
 @pytest.fixture(scope="session")

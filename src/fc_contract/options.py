@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from fc_contract.cassettes import CASSETTE_DIR
+from fc_contract.spec import SPEC_PATH
 
 # Priority, highest first: the command line, then FC_CONTRACT_<NAME> in the environment, then the
 # fc_<name> key of the pytest ini section (pyproject.toml), then the default below.
@@ -74,6 +75,7 @@ class Settings:
     signing: str
     record: bool
     strict_cassettes: bool
+    contracts: str = ""  # the directory of the clause modules being run: set once they are collected
 
     @property
     def signing_scheme(self) -> str:
@@ -82,9 +84,19 @@ class Settings:
             return "acs3" if self.target == "live" else "none"
         return self.signing
 
+    # Priority: the option, then what lies beside the contracts being run (a clone's own, or the
+    # installed copy's when run with --pyargs), then the copy beside the library.
+    @property
+    def spec_path(self) -> Path:
+        """The OpenAPI description the run judges by."""
+        return Path(self.contracts) / "openapi.yaml" if self.contracts else SPEC_PATH
+
     @property
     def cassette_dir(self) -> Path:
-        return Path(self.cassettes) if self.cassettes else CASSETTE_DIR
+        if self.cassettes:
+            return Path(self.cassettes)
+        beside = Path(self.contracts).parent / "cassettes" if self.contracts else None
+        return beside if beside is not None and beside.is_dir() else CASSETTE_DIR
 
     @classmethod
     def from_config(cls, config: pytest.Config) -> Settings:

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-import random
-from collections.abc import Generator
+import contextlib
+import dataclasses
+from collections.abc import Generator, Sequence
 from pathlib import Path
 
 import pytest
 
 from fc_contract import profiles
-from fc_contract.client import RunAborted
-from fc_contract.conformance import CLAUSE, EVIDENCE, Conformance, evidence_of
+from fc_contract.client import RequestRefused, RunAborted
+from fc_contract.conformance import CLAUSE, COVERAGE, EVIDENCE, Conformance, evidence_of
+from fc_contract.determinism import clause_generation
 from fc_contract.fixtures import CONTRACT_KEY, fc, fc_limits, fc_settings, fc_spec, fc_target
 from fc_contract.options import SETTINGS_KEY, Settings, add_options
 from fc_contract.recording import save_recording, write_request_log
@@ -44,6 +46,7 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "fc_clause(id): the contract clause a test checks")
     config.addinivalue_line("markers", "fc_after_all: run after every other test (it reads the whole run)")
     config.addinivalue_line("markers", "fc_sdk: an SDK clause; it replays the cassettes through an official SDK")
+    config.addinivalue_line("markers", "fc_thorough: runs in the thorough profile only (random generation on top)")
     config.stash[SETTINGS_KEY] = Settings.from_config(config)
     profiles.load(config.stash[SETTINGS_KEY].profile)
     config.stash[CONFORMANCE_KEY] = Conformance()
@@ -53,6 +56,11 @@ def pytest_configure(config: pytest.Config) -> None:
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Run fc_after_all tests last; leave the SDK clauses out of runs against anything but the cassettes."""
     items.sort(key=lambda item: item.get_closest_marker("fc_after_all") is not None)
+    if config.stash[SETTINGS_KEY].profile != "thorough":
+        extra = [item for item in items if item.get_closest_marker("fc_thorough")]
+        if extra:
+            config.hook.pytest_deselected(items=extra)
+            items[:] = [item for item in items if not item.get_closest_marker("fc_thorough")]
     target = config.stash[SETTINGS_KEY].target
     sdk_items = [item for item in items if item.get_closest_marker("fc_sdk")]
     if sdk_items and target != "replay":
@@ -64,6 +72,10 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 def pytest_collection_finish(session: pytest.Session) -> None:
     """Check the target once, before any test, when the run holds contract tests."""
+    contracts = _contracts_dir(session.items)
+    if contracts is not None:
+        settings = session.config.stash[SETTINGS_KEY]
+        session.config.stash[SETTINGS_KEY] = dataclasses.replace(settings, contracts=str(contracts))
     if session.config.option.collectonly:
         return
     if any("fc_target" in getattr(item, "fixturenames", ()) for item in session.items):
@@ -71,11 +83,17 @@ def pytest_collection_finish(session: pytest.Session) -> None:
         session.config.stash[WARNINGS_KEY] = warnings + preflight(session.config.stash[SETTINGS_KEY])
 
 
+def _contracts_dir(items: Sequence[pytest.Item]) -> Path | None:
+    """The directory of the clause modules being run: the nearest holding openapi.yaml above the first."""
+    for item in items:
+        if item.get_closest_marker("fc_clause") or item.get_closest_marker("fc_sdk"):
+            return next((d for d in Path(item.path).parents if (d / "openapi.yaml").is_file()), None)
+    return None
+
+
 def pytest_runtest_setup(item: pytest.Item) -> None:
-    """Seed the global random per test (schemathesis draws from it: replay must send what record sent),
-    and name the test's clause in its reports (JUnit XML shows it as a property)."""
+    """Name the test's clause in its reports (JUnit XML shows it as a property)."""
     if item.get_closest_marker("fc_clause"):
-        random.seed(f"fc-contract {_clause(item)} {item.name}")  # not the path: an installed copy replays too
         item.user_properties.append((CLAUSE, _clause(item)))
 
 
@@ -83,6 +101,10 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Generator[None, object, object]:
     """A failure's evidence (request as curl, response excerpt) travels in the report, for --fc-report."""
     report = yield
+    contract = item.config.stash.get(CONTRACT_KEY, None)
+    covered = contract.coverage.get(_clause(item), {}) if contract is not None else {}
+    if covered and call.when == "call" and isinstance(report, pytest.TestReport):
+        report.user_properties.append((COVERAGE, "; ".join(text for _, text in sorted(covered.items()))))
     failure = call.excinfo.value if call.excinfo is not None else None
     if isinstance(failure, ContractFailure) and failure.exchange is not None and isinstance(report, pytest.TestReport):
         report.user_properties.append((EVIDENCE, evidence_of(failure.exchange)))
@@ -110,17 +132,22 @@ def pytest_runtest_call(item: pytest.Item) -> Generator[None, None, None]:
     contract = item.config.stash.get(CONTRACT_KEY, None)
     if contract is not None:
         contract.client.clause = _clause(item)
+    # Seeded from the clause and test name, not the path: an installed copy replays what a clone recorded.
+    scope = clause_generation(f"fc-contract {_clause(item)} {item.name}") if item.get_closest_marker(
+        "fc_clause") else contextlib.nullcontext()
     try:
-        return (yield)
+        with scope:
+            return (yield)
     except BaseException as exc:
         aborted, missed = _find(exc, RunAborted), _find(exc, ReplayMiss)
-        if aborted is None and missed is None:
+        refused = _find(exc, RequestRefused)
+        if aborted is None and missed is None and refused is None:
             raise
     if aborted is not None:
         item.session.shouldfail = f"fc-contract: {aborted}"
         item.config.stash[ABORTED_KEY] = str(aborted)
         pytest.fail(f"[{getattr(aborted, 'clause', 'run')}] {aborted}; the run stops here", pytrace=False)
-    pytest.fail(f"[{_clause(item) or 'replay'}] {missed}", pytrace=False)
+    pytest.fail(f"[{_clause(item) or 'replay'}] {missed or refused}", pytrace=False)
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:

@@ -19,8 +19,8 @@ def save_recording(contract: Contract) -> None:
     redactor = Redactor.from_environment()
     metadata = {
         "source": f"{SOURCES.get(target.kind, target.kind)}: {redactor.text(target.description)}",
-        "target": target.kind, "spec_sha256": spec_hash(),
-        "contracts_sha256": contracts_hash(), "suite_version": __version__,
+        "target": target.kind, "spec_sha256": spec_hash(settings.spec_path),
+        "contracts_sha256": contracts_hash(settings.spec_path.parent), "suite_version": __version__,
         "profile": settings.profile, "service": settings.service, "function": settings.function,
         "invalid_input": settings.invalid_input,
     }

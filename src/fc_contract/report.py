@@ -14,9 +14,12 @@ def undocumented_fields(contract: Contract) -> list[str]:
 
 
 def summary_lines(contract: Contract) -> list[str]:
-    client = contract.client
+    client, settings = contract.client, contract.settings
+    use = ("replayed" if contract.target.kind == "replay" else "recorded into" if settings.record
+           else "not used against this target")
     lines = [f"target {client.base_url}, function {contract.service}/{contract.function}: "
-             f"{client.sent} requests"]
+             f"{client.sent} requests",
+             f"judged by {settings.spec_path.resolve()}; cassettes {settings.cassette_dir.resolve()} ({use})"]
     lines += [f"  {clause or '(setup)'}: {count} requests" for clause, count in sorted(client.counts.items())]
     if client.retried:
         lines.append(f"retried {len(client.retried)} throttled requests:")

@@ -13,7 +13,7 @@ import pytest
 import requests
 
 from fc_contract.cassettes import REPLAY_BASE, Cassette, Interaction
-from fc_contract.replay import Replayer, request_key
+from fc_contract.replay import Replayer, ReplayMiss, request_key
 from fc_contract.sdks import Outcome, Sdk
 
 
@@ -49,6 +49,11 @@ class Call:
     headers: dict[str, str]
     sent: requests.PreparedRequest | None = None
     outcome: Outcome | None = None
+
+    @property
+    def answered(self) -> bool:
+        """The SDK sent a request the recording answers (one it sent otherwise is sdk.request's verdict)."""
+        return not (self.outcome is not None and (self.outcome.error or "").startswith(ReplayMiss.__name__))
 
     @property
     def label(self) -> str:

@@ -64,8 +64,11 @@ def check_reachable(url: str, timeout: float) -> None:
 
 
 def fake_target(configs: int = 45) -> Target:
-    """The reference server, seeded with `configs` configs, on a free loopback port."""
-    server = Server(FakeFC(seed_store(configs))).start()
+    """The reference server, seeded with `configs` configs, on a free loopback port.
+
+    Deterministic (token key, request ids), so that re-recording unchanged behaviour rewrites the same bytes.
+    """
+    server = Server(FakeFC(seed_store(configs), seed="fc-contract reference")).start()
     return Target("fake", server.url, closers=[server.stop],
                   description=f"the reference server (fc_contract.fake, {configs} configs)")
 
@@ -82,12 +85,12 @@ def load_cassettes(directory: Path) -> list[Cassette]:
 def cassette_warnings(settings: Settings, loaded: list[Cassette]) -> list[str]:
     """What makes replay doubtful: another description, function or hypothesis profile."""
     problems = []
-    current = spec_hash()
+    current, clauses = spec_hash(settings.spec_path), contracts_hash(settings.spec_path.parent)
     stale = [c.path.name for c in loaded if c.metadata.get("spec_sha256") != current]
     if stale:
-        problems.append(f"{', '.join(stale)} recorded from another OpenAPI description than contracts/openapi.yaml; "
+        problems.append(f"{', '.join(stale)} recorded from another OpenAPI description than {settings.spec_path}; "
                         "re-record with --fc-record")
-    changed = [c.path.name for c in loaded if c.metadata.get("contracts_sha256") not in (None, contracts_hash())]
+    changed = [c.path.name for c in loaded if c.metadata.get("contracts_sha256") not in (None, clauses)]
     if changed:
         problems.append(f"the clause modules changed since {', '.join(changed)} were recorded: generated requests "
                         "may differ; re-record with --fc-record")

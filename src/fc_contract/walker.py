@@ -16,7 +16,9 @@ class End(Enum):
     LAST_PAGE = "last page"  # nextToken "", null or absent: the documented end
     REPEAT = "repeated token"  # the token just served came back
     CYCLE = "token cycle"  # a token served earlier came back
-    CAP = "page cap"  # more pages than the cap allows
+    CAP = "page cap"  # more pages than the listing can need, the last ones bringing nothing new
+    TOO_LARGE = "too large"  # the ground truth walk reached --fc-max-pages still serving new configs
+    OVER_ALLOWANCE = "over its allowance"  # still serving new configs when its planned requests ran out
     ERROR = "error response"  # not a 200
     BROKEN = "unusable page"  # 200, but no configs list or a nextToken of the wrong type
 
@@ -58,16 +60,12 @@ def request_bound(result: Walk, total: int) -> int:
     return page_bound(total, min((n for n in result.page_sizes if n > 0), default=1))
 
 
-def _past_the_end(result: Walk, total: int | None, max_pages: int) -> bool:
-    """True when a walk whose token goes on has taken more requests than the listing can need.
+def _past_the_end(result: Walk, total: int) -> bool:
+    """True when a walk whose token goes on has taken more requests than a listing of `total` can need.
 
-    With the listing's size known: ceil(total/s)+1 pages (s: the smallest non-empty page served, as
-    pages may be shorter than limit), and at most one page after the one that served the last config.
+    ceil(total/s)+1 pages (s: the smallest non-empty page served, as pages may be shorter than limit),
+    and at most one page after the one that served the last config.
     """
-    if len(result.pages) >= max_pages:
-        return True
-    if total is None:
-        return False
     if len(result.pages) >= request_bound(result, total):
         return True
     served, reached = 0, None
@@ -79,16 +77,36 @@ def _past_the_end(result: Walk, total: int | None, max_pages: int) -> bool:
     return reached is not None and len(result.pages) > reached + 1
 
 
-def walk(client: Client, service: str, function: str, limit: int | None, max_pages: int,
-         total: int | None = None) -> Walk:
-    """Walk the listing with `limit` (None: omit it), stopping at its end or at the cap.
+def _stop(result: Walk, total: int | None, max_pages: int, allowance: int | None, fresh: int) -> End | None:
+    """Why a walk whose token goes on must stop now, if it must; `fresh`: new configs on the last page.
 
-    The cap is `max_pages`; when the listing's size `total` is known it is ceil(total/s)+1, where s is
-    the smallest page served so far (the documentation allows pages smaller than limit).
+    The ground truth (total unknown) may read `max_pages` pages plus one empty last page; a walk of a
+    listing of known size, ceil(total/s)+1 pages. Reaching a cap while the last page still brought new
+    configs says the listing is larger than the run can afford, not that the server loops.
+    """
+    if total is None:
+        if len(result.pages) <= max_pages:
+            return None
+        return End.TOO_LARGE if fresh else End.CAP
+    if _past_the_end(result, total):
+        return End.CAP
+    if allowance is not None and len(result.pages) >= allowance:
+        return End.OVER_ALLOWANCE if fresh else End.CAP
+    return None
+
+
+def walk(client: Client, service: str, function: str, limit: int | None, max_pages: int,
+         total: int | None = None, allowance: int | None = None) -> Walk:
+    """Walk the listing with `limit` (None: omit it), stopping at its end, at a loop or at its bound.
+
+    Without the listing's size `total` (the ground truth walk) the bound is `max_pages` pages plus
+    one; with it, ceil(total/s)+1, where s is the smallest page served so far (the documentation
+    allows pages smaller than limit), and `allowance` requests at most (the run's plan for it).
     """
     result = Walk(limit)
     token: str | None = None
     seen: dict[str, int] = {}
+    known: set[str] = set()
     while True:
         query = [("limit", str(limit))] if limit is not None else []
         if token is not None:
@@ -103,6 +121,9 @@ def walk(client: Client, service: str, function: str, limit: int | None, max_pag
             result.end, result.detail = End.BROKEN, f"page {len(result.pages)} has no configs list: {page.describe()}"
             return result
         items = data["configs"]
+        keys = {repr(i.get("qualifier")) if isinstance(i, dict) else repr(i) for i in items}
+        fresh = len(keys - known)
+        known |= keys
         result.items.extend(i if isinstance(i, dict) else {"<not an object>": i} for i in items)
         result.page_sizes.append(len(items))
         result.item_pages.extend([len(result.pages) - 1] * len(items))
@@ -119,8 +140,9 @@ def walk(client: Client, service: str, function: str, limit: int | None, max_pag
             result.detail = f"page {again} returned the nextToken page {first} already returned: {token[:60]!r}"
             return result
         seen[token] = len(result.pages)
-        if _past_the_end(result, total, max_pages):
-            result.end = End.CAP
-            result.detail = (f"still no last page after {len(result.pages)} requests ({len(result.items)} configs"
+        stop = _stop(result, total, max_pages, allowance, fresh)
+        if stop is not None:
+            result.end = stop
+            result.detail = (f"still no last page after {len(result.pages)} requests ({len(known)} distinct configs"
                              + (f" of {total}" if total is not None else "") + ")")
             return result

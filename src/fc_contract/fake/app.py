@@ -6,6 +6,7 @@ overriding one of them (see tests/variants.py).
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 import traceback
@@ -30,10 +31,13 @@ class FakeFC:
     """ListFunctionAsyncInvokeConfigs and Put/Get/Delete FunctionAsyncInvokeConfig, in memory."""
 
     def __init__(self, store: Store, tokens: TokenCodec | None = None,
-                 verifier: Callable[[Request], None] | None = None) -> None:
+                 verifier: Callable[[Request], None] | None = None, seed: str | None = None) -> None:
+        """`seed`: derive the token key and request ids from it, so that the same requests get the same bytes."""
         self.store = store
-        self.tokens = tokens or TokenCodec()
+        self.tokens = tokens or (TokenCodec(seed.encode()) if seed else TokenCodec())
         self.verifier = verifier
+        self._ids = itertools.count(1) if seed else None
+        self._seed = seed
 
     # --- WSGI -------------------------------------------------------------------------------
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
@@ -51,7 +55,9 @@ class FakeFC:
 
     def request_id_headers(self) -> list[tuple[str, str]]:
         """X-Fc-Request-Id, on every response."""
-        return [("X-Fc-Request-Id", str(uuid.uuid4()))]
+        if self._ids is None:
+            return [("X-Fc-Request-Id", str(uuid.uuid4()))]
+        return [("X-Fc-Request-Id", str(uuid.uuid5(uuid.NAMESPACE_URL, f"{self._seed}/{next(self._ids)}")))]
 
     def handle(self, request: Request) -> Response:
         """Route a request; raise FCError for every refusal."""
