@@ -67,7 +67,7 @@ def main() -> int:
         for line in re.findall(r"^  ([a-z.]+: \d+ requests)$", suite_out, re.MULTILINE):
             print(f"  {line}")
         print("verdicts on mutants (exit code 0 = passed it):")
-        for name in ("endless-token", "limit-plus-one"):
+        for name in ("endless-token", "limit-plus-one", "plus-one-at-37", "endless-at-13"):
             _, suite_n, _, suite_rc = run(server, MUTANTS[name].build(), suite, ROOT)
             _, st_n, _, st_rc = run(server, MUTANTS[name].build(), st, Path(tmp))
             print(f"  {name:16} suite: exit {suite_rc} ({suite_n} requests)   st run: exit {st_rc} ({st_n} requests)")

@@ -421,3 +421,15 @@ class Throttles(FakeFC):
             code = "ResourceExhausted" if self.status == 429 else "ResourceThrottled"
             raise FCError(self.status, code, "too many requests, slow down", [("Retry-After", "0")])
         return super().handle(request)
+
+
+class ThrottlesGrowing(FakeFC):
+    """Every request gets 503 with a Retry-After one second longer than the last."""
+
+    def __init__(self, store: Store) -> None:
+        super().__init__(store)
+        self.seen = 0
+
+    def handle(self, request: Request) -> Response:
+        self.seen += 1
+        raise FCError(503, "ResourceThrottled", "throttled", [("Retry-After", str(self.seen))])

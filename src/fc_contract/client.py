@@ -32,9 +32,15 @@ class RunAborted(Exception):
 
 
 class BudgetExceeded(RunAborted):
-    """The run has sent as many requests as --fc-max-requests allows."""
+    """The run has sent as many requests as --fc-max-requests allows, or spent its --fc-max-seconds."""
 
     clause = "budget"
+
+
+class Throttled(RunAborted):
+    """Several requests in a row stayed throttled after their retries: the run cannot go on at this rate."""
+
+    clause = "throttled"
 
 
 class AuthenticationFailed(RunAborted):
@@ -45,6 +51,10 @@ class AuthenticationFailed(RunAborted):
 
 class RequestRefused(Exception):
     """One signed request refused by a target that accepts the others: that request's test fails, the run goes on."""
+
+
+class StillThrottled(Exception):
+    """A request still throttled after its retries: its test cannot judge it, and skips saying so."""
 
 
 class UnsafeRequest(RunAborted):
@@ -70,6 +80,9 @@ class Limits:
     max_requests: int = 2000
     max_silent: int = 3  # requests in a row without a response before the run stops
     max_refused: int = 3  # requests in a row refused (401, 403 auth errors) before the run stops
+    max_throttled: int = 5  # requests in a row still throttled after their retries before the run stops
+    max_seconds: float = 600.0  # wall clock for the whole run, from the client's first use
+    max_waiting: float = 120.0  # all retry waits of the run together
     retries: int = 3  # of a 429 or 503, with exponential backoff and jitter, honouring Retry-After
     backoff: float = 0.5  # the first retry's delay when there is no Retry-After
     max_delay: float = 20.0
@@ -95,6 +108,22 @@ class Client:
         self.read_only = False  # refuse anything but GET (a live run)
         self.retried: list[str] = []
         self.sleep: Callable[[float], None] = time.sleep
+        self.clock: Callable[[], float] = time.monotonic
+        self.started: float | None = None  # the first request's time: the run's budget counts from it
+        self.waited = 0.0  # seconds spent in retry waits
+        self.throttled = 0  # requests in a row still throttled after their retries
+
+    def remaining(self) -> float:
+        """Seconds left of --fc-max-seconds."""
+        if self.started is None:
+            return self.limits.max_seconds
+        return self.limits.max_seconds - (self.clock() - self.started)
+
+    def spent(self) -> str:
+        """What the run has spent, for a verdict or the summary."""
+        elapsed = 0.0 if self.started is None else self.clock() - self.started
+        return (f"{elapsed:.1f} s, {self.sent} requests, {len(self.retried)} retries that waited "
+                f"{self.waited:.1f} s")
 
     @property
     def sent(self) -> int:
@@ -119,12 +148,31 @@ class Client:
             if exchange.status not in THROTTLED or attempt == self.limits.retries:
                 break
             delay = retry_delay(exchange.header("Retry-After"), attempt, self.limits.backoff, self.limits.max_delay)
+            if delay > min(self.limits.max_waiting - self.waited, self.remaining()):
+                break  # the run cannot afford the wait: no early retry, the throttled answer stands
             self.retried.append(f"{exchange.clause or '-'}: {exchange.method} {exchange.url} got "
                                 f"{exchange.describe()}; retry {attempt + 1} of {self.limits.retries} "
                                 f"after {delay:.1f}s")
+            self.waited += delay
             self.sleep(delay)
+        self._judge_throttling(exchange)
         self._judge_refusal(exchange)
         return exchange
+
+    def _judge_throttling(self, exchange: Exchange) -> None:
+        """Throttled after every retry, several requests in a row: the run stops with one verdict."""
+        if exchange.status not in THROTTLED:
+            self.throttled = 0
+            return
+        self.throttled += 1
+        if self.throttled >= self.limits.max_throttled:
+            raise Throttled(f"{self.throttled} requests in a row stayed throttled after their retries, the last "
+                            f"{exchange.describe()} with Retry-After {exchange.header('Retry-After') or '(none)'}; "
+                            f"spent {self.spent()}. Lower the rate (fewer pytest-xdist workers, -n), run later, or "
+                            f"raise the quota; reproduce: {exchange.curl()}")
+        raise StillThrottled(f"not judged: {exchange.method} {exchange.url} stayed throttled after its retries "
+                             f"({exchange.describe()}); {self.throttled} in a row, the run stops at "
+                             f"{self.limits.max_throttled}")
 
     def _judge_refusal(self, exchange: Exchange) -> None:
         """Refused before any request was accepted: the run stops once. Refused after: this request's test fails.
@@ -153,7 +201,14 @@ class Client:
 
     def _send_once(self, request: requests.Request) -> Exchange:
         if self.sent >= self.limits.max_requests:
-            raise BudgetExceeded(f"the run has sent {self.sent} requests, the --fc-max-requests budget")
+            raise BudgetExceeded(f"the run has sent {self.sent} requests, the --fc-max-requests budget; "
+                                 f"spent {self.spent()}")
+        if self.started is None:
+            self.started = self.clock()
+        left = self.remaining()
+        if left <= 0:
+            raise BudgetExceeded(f"the run has spent its --fc-max-seconds budget of {self.limits.max_seconds:g} s: "
+                                 f"{self.spent()}; the clause running: {self.clause or '(setup)'}")
         if self.silent >= self.limits.max_silent:
             last = self.history[-1]
             raise TargetUnresponsive(f"{self.silent} requests in a row got no response, the last: {last.error}; "
@@ -164,9 +219,10 @@ class Client:
         started = time.monotonic()
         try:
             response = self.session.send(prepared, stream=True, allow_redirects=False,
-                                         timeout=(self.limits.connect_timeout, self.limits.read_timeout))
+                                         timeout=(min(self.limits.connect_timeout, left),
+                                                  min(self.limits.read_timeout, left)))
             exchange.status, exchange.headers = response.status_code, dict(response.headers)
-            exchange.body = self._read(response, started)
+            exchange.body = self._read(response, started, min(self.limits.total_timeout, left))
         except _TooMuch as exc:
             exchange.error = str(exc)
         except requests.Timeout:
@@ -187,7 +243,7 @@ class Client:
         """A ListFunctionAsyncInvokeConfigs call: what the description judges."""
         return exchange.method == "GET" and "/async-invoke-configs" in exchange.url.split("?")[0]
 
-    def _read(self, response: requests.Response, started: float) -> bytes:
+    def _read(self, response: requests.Response, started: float, total: float) -> bytes:
         chunks: list[bytes] = []
         size = 0
         try:
@@ -195,8 +251,8 @@ class Client:
                 size += len(chunk)
                 if size > self.limits.max_body:
                     raise _TooMuch(f"body larger than {self.limits.max_body // (1024 * 1024)} MiB; stopped reading")
-                if time.monotonic() - started > self.limits.total_timeout:
-                    raise _TooMuch(f"body still arriving after {self.limits.total_timeout:g}s; stopped reading")
+                if time.monotonic() - started > total:
+                    raise _TooMuch(f"body still arriving after {total:g}s; stopped reading")
                 chunks.append(chunk)
         finally:
             response.close()

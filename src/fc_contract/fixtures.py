@@ -39,7 +39,8 @@ def fc_target(fc_settings: Settings) -> Iterator[Target]:
 def fc_limits(fc_settings: Settings) -> Limits:
     """Per-request bounds: timeouts, body size, the request budget."""
     return Limits(connect_timeout=fc_settings.timeout, read_timeout=fc_settings.timeout,
-                  total_timeout=3 * fc_settings.timeout, max_requests=fc_settings.max_requests)
+                  total_timeout=3 * fc_settings.timeout, max_requests=fc_settings.max_requests,
+                  max_seconds=fc_settings.max_seconds, max_waiting=fc_settings.max_seconds / 5)
 
 
 @pytest.fixture(scope="session")

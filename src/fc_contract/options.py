@@ -25,6 +25,8 @@ OPTIONS: dict[str, tuple[str, str]] = {
     "max_requests": ("2000", "stop the run with a verdict after this many requests"),
     "max_pages": ("100", "hard cap on the pages of one walk: a runaway nextToken becomes a verdict"),
     "timeout": ("10", "connect and read timeout of each request, in seconds"),
+    "max_seconds": ("600", "wall-clock budget of the whole run, in seconds, from its first request: when spent, "
+                           "the run stops with one [budget] verdict (retry waits may take a fifth of it)"),
     "signing": ("auto", "how to sign requests: acs3 (ACS3-HMAC-SHA256, the current SDK), fc (the FC scheme of "
                         "aliyun-fc2), none; auto is acs3 for live and none otherwise"),
     "cassettes": ("", "cassette directory (default: the cassettes/ beside contracts/)"),
@@ -69,6 +71,7 @@ class Settings:
     max_requests: int
     max_pages: int
     timeout: float
+    max_seconds: float
     cassettes: str
     request_log: str
     report: str
@@ -107,13 +110,15 @@ class Settings:
                                         f"{', '.join(allowed)}")
         try:
             numbers: dict[str, int | float] = {"max_requests": int(raw["max_requests"]),
-                                               "max_pages": int(raw["max_pages"]), "timeout": float(raw["timeout"])}
+                                               "max_pages": int(raw["max_pages"]), "timeout": float(raw["timeout"]),
+                                               "max_seconds": float(raw["max_seconds"])}
         except ValueError as exc:
             raise pytest.UsageError(f"fc-contract: a numeric option is not a number ({exc}); "
-                                    "fix --fc-max-requests, --fc-max-pages or --fc-timeout") from None
+                                    "fix --fc-max-requests, --fc-max-pages, --fc-timeout or --fc-max-seconds") from None
         if config.getoption("fc_record") and raw["target"] == "replay":
             raise pytest.UsageError("--fc-record needs a target to record from: --fc-target=fake, a URL or live")
-        if min(numbers.values()) <= 0:
-            raise pytest.UsageError("fc-contract: --fc-max-requests, --fc-max-pages and --fc-timeout must be positive")
+        if not all(0 < n < float("inf") for n in numbers.values()):
+            raise pytest.UsageError("fc-contract: --fc-max-requests, --fc-max-pages, --fc-timeout and --fc-max-seconds "
+                                    "must be positive and finite")
         return cls(**{**raw, **numbers}, record=bool(config.getoption("fc_record")),  # type: ignore[arg-type]
                    strict_cassettes=bool(config.getoption("fc_strict_cassettes")))

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from fc_contract import profiles
-from fc_contract.client import RequestRefused, RunAborted
+from fc_contract.client import RequestRefused, RunAborted, StillThrottled
 from fc_contract.conformance import CLAUSE, COVERAGE, EVIDENCE, Conformance, evidence_of
 from fc_contract.determinism import clause_generation
 from fc_contract.fixtures import CONTRACT_KEY, fc, fc_limits, fc_settings, fc_spec, fc_target
@@ -140,13 +140,15 @@ def pytest_runtest_call(item: pytest.Item) -> Generator[None, None, None]:
             return (yield)
     except BaseException as exc:
         aborted, missed = _find(exc, RunAborted), _find(exc, ReplayMiss)
-        refused = _find(exc, RequestRefused)
-        if aborted is None and missed is None and refused is None:
+        refused, throttled = _find(exc, RequestRefused), _find(exc, StillThrottled)
+        if aborted is None and missed is None and refused is None and throttled is None:
             raise
     if aborted is not None:
         item.session.shouldfail = f"fc-contract: {aborted}"
         item.config.stash[ABORTED_KEY] = str(aborted)
         pytest.fail(f"[{getattr(aborted, 'clause', 'run')}] {aborted}; the run stops here", pytrace=False)
+    if throttled is not None and missed is None and refused is None:
+        pytest.skip(f"[{_clause(item)}] {throttled}")
     pytest.fail(f"[{_clause(item) or 'replay'}] {missed or refused}", pytrace=False)
 
 

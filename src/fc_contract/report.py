@@ -21,6 +21,8 @@ def summary_lines(contract: Contract) -> list[str]:
              f"{client.sent} requests",
              f"judged by {settings.spec_path.resolve()}; cassettes {settings.cassette_dir.resolve()} ({use})"]
     lines += [f"  {clause or '(setup)'}: {count} requests" for clause, count in sorted(client.counts.items())]
+    lines.append(f"spent {client.spent()} (budget {settings.max_seconds:g} s, retry waits at most "
+                 f"{client.limits.max_waiting:g} s)")
     if client.retried:
         lines.append(f"retried {len(client.retried)} throttled requests:")
         lines += [f"  {line}" for line in client.retried[:20]]
