@@ -98,7 +98,7 @@ def test_the_markdown_report_names_the_failing_clauses_with_evidence(server: Ser
     assert "### `limit.bounds`: " in text
     assert "[limit.bounds] limit=1: expected at most 1 configs; observed 2" in text
     assert "```sh\ncurl -sS -i '" in text
-    assert "Response: 200 application/json" in text
+    assert "Response: `200 application/json; charset=utf-8`" in text
     assert re.search(r"^limit\.bounds +FAILED +\d+ +[1-9]", verdict.output, re.MULTILINE), verdict.output
     xml = junit.read_text()
     assert '<property name="fc_clause" value="limit.bounds"' in xml

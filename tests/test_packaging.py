@@ -44,4 +44,7 @@ def test_pyargs_runs_the_packaged_contracts_from_another_repository(wheel: Path,
     assert result.returncode == 0, result.stdout + result.stderr
     assert "33 passed, 1 deselected, 2 xfailed" in result.stdout, result.stdout
     assert "warning" not in result.stdout
+    site = installed.resolve() / "fc_contract"
+    assert f"judged by {site / 'contracts' / 'openapi.yaml'}; cassettes {site / 'cassettes'} (replayed)" \
+        in result.stdout, result.stdout  # the installed copy's own, not this clone's
     assert (elsewhere / "requests.txt").read_text().count("https://fc-contract.invalid/") > 200

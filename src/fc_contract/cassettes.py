@@ -24,6 +24,9 @@ KEPT_REQUEST_HEADERS = ("authorization", "x-fc-", "x-acs-", "date", "content-typ
 KEPT_RESPONSE_HEADERS = ("content-type", "x-fc-request-id", "retry-after", "allow")
 REPLAY_BASE = "https://fc-contract.invalid"
 REMEDY = "re-record it with --fc-record against a target, or restore it from git"
+MAX_BYTES = 64 * 1024 * 1024  # one cassette file
+MAX_DEPTH = 32  # YAML nesting (a cassette needs 6)
+MAX_URI = 64 * 1024
 
 
 class CassetteError(Exception):
@@ -42,6 +45,7 @@ class Interaction:
     body: bytes
     clause: str
     request_headers: dict[str, str] = field(default_factory=dict)
+    error: str | None = None  # the recorded run got no whole response: replay gives this failure
 
 
 @dataclass
@@ -62,12 +66,21 @@ def _to_vcr(exchange: Exchange, redactor: Redactor) -> dict[str, Any]:
                        if k.lower().startswith(KEPT_REQUEST_HEADERS)}
     response_headers = {k: [redactor.text(v)] for k, v in exchange.headers.items()
                         if k.lower() in KEPT_RESPONSE_HEADERS}
-    return {
-        "request": {"method": exchange.method, "uri": uri, "body": None, "headers": request_headers},
-        "response": {"status": {"code": exchange.status, "message": _reason(exchange.status)},
-                     "headers": response_headers,
-                     "body": {"string": redactor.text(exchange.body.decode("utf-8", "replace"))}},
-    }
+    response: dict[str, Any] = {"status": {"code": exchange.status or 0, "message": _reason(exchange.status)},
+                                "headers": response_headers, "body": {"string": _body(exchange.body, redactor)}}
+    if exchange.error is not None:  # not received whole: recorded as the failure it was, never as a clean answer
+        response["fc_error"] = redactor.text(exchange.error)
+    return {"request": {"method": exchange.method, "uri": uri, "body": None, "headers": request_headers},
+            "response": response}
+
+
+def _body(body: bytes, redactor: Redactor) -> str | bytes:
+    """The body byte for byte, redacted: text when it is UTF-8, else bytes (YAML !!binary, as VCR.py keeps them)."""
+    redacted = redactor.text(body.decode("utf-8", "surrogateescape")).encode("utf-8", "surrogateescape")
+    try:
+        return redacted.decode("utf-8")
+    except UnicodeDecodeError:
+        return redacted
 
 
 def _reason(status: int | None) -> str:
@@ -81,7 +94,7 @@ def save(directory: Path, exchanges: list[Exchange], metadata: dict[str, Any], r
     """Write one cassette per clause; every file is complete or untouched (temp file, then rename)."""
     by_clause: dict[str, list[dict[str, Any]]] = {}
     for exchange in exchanges:
-        if exchange.status is not None:
+        if exchange.sent:
             by_clause.setdefault(exchange.clause or "setup", []).append(_to_vcr(exchange, redactor))
     directory.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -94,18 +107,35 @@ def save(directory: Path, exchanges: list[Exchange], metadata: dict[str, Any], r
             staged.append((temp, cassette_path(directory, clause)))
             with os.fdopen(handle, "w", encoding="utf-8") as stream:
                 yaml.safe_dump(document, stream, sort_keys=False, allow_unicode=True, width=120)
+                stream.flush()
+                os.fsync(stream.fileno())
             os.chmod(temp, 0o644)
     except BaseException:
         for temp, _ in staged:
             os.unlink(temp)
         raise
-    for temp, final in staged:
+    for temp, final in staged:  # every file is on disk before the first replaces its old version
         os.replace(temp, final)
     written = [final for _, final in staged]
     for old in sorted(directory.glob("*.yaml")):  # the set is the run's: a clause that recorded nothing has none
         if old not in written and _is_recorded(old):
             old.unlink()
+    _sync(directory)
     return written
+
+
+def _sync(directory: Path) -> None:
+    """Make the renames durable (where the platform lets a directory be opened)."""
+    try:
+        handle = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(handle)
+    except OSError:
+        pass
+    finally:
+        os.close(handle)
 
 
 def _is_recorded(path: Path) -> bool:
@@ -117,39 +147,93 @@ def _is_recorded(path: Path) -> bool:
 
 
 def _problem(path: Path, text: str) -> CassetteError:
-    return CassetteError(f"{path}: {text}; {REMEDY}")
+    return CassetteError(f"{path}: {' '.join(text.split())[:300]}; {REMEDY}")
 
 
-def load(path: Path) -> Cassette:
-    """Read one cassette; CassetteError (path, line, remedy) for anything unusable."""
+class _BoundedLoader(yaml.SafeLoader):
+    """YAML's safe loader without aliases (no expansion bombs) and with a nesting limit (no deep recursion)."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self.depth = 0
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            raise yaml.composer.ComposerError(None, None, "an alias (*name): cassettes may not use them",
+                                              self.peek_event().start_mark)  # type: ignore[no-untyped-call]
+        self.depth += 1
+        try:
+            if self.depth > MAX_DEPTH:
+                raise yaml.composer.ComposerError(None, None, f"nested deeper than {MAX_DEPTH} levels",
+                                                  self.peek_event().start_mark)  # type: ignore[no-untyped-call]
+            return super().compose_node(parent, index)
+        finally:
+            self.depth -= 1
+
+
+def _read(path: Path) -> Any:
+    """The parsed YAML of a cassette, within the bounds above; CassetteError otherwise."""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise _problem(path, f"{size} bytes, more than the {MAX_BYTES // (1024 * 1024)} MiB a cassette may hold")
+        text = path.read_bytes().decode("utf-8")
     except OSError as exc:
         raise _problem(path, f"cannot read it ({exc.strerror or exc})") from None
+    except UnicodeDecodeError as exc:
+        raise _problem(path, f"not UTF-8 text (byte {exc.start})") from None
+    try:
+        return yaml.load(text, Loader=_BoundedLoader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"{path}:{mark.line + 1}" if mark is not None else str(path)
-        raise CassetteError(f"{where}: malformed YAML ({getattr(exc, 'problem', None) or exc}); {REMEDY}") from None
+        problem = " ".join(str(getattr(exc, "problem", None) or exc).split())[:200]  # one line, whatever YAML says
+        raise CassetteError(f"{where}: malformed YAML ({problem}); {REMEDY}") from None
+
+
+def _of(value: Any, kind: type | tuple[type, ...], what: str) -> Any:
+    if not isinstance(value, kind) or isinstance(value, bool):
+        raise TypeError(f"{what} is {type(value).__name__}")
+    return value
+
+
+def _interaction(entry: Any, clause: str) -> Interaction:
+    request = _of(_of(entry, dict, "the interaction")["request"], dict, "request")
+    response = _of(entry["response"], dict, "response")
+    uri = _of(request["uri"], str, "request.uri")
+    if len(uri) > MAX_URI:
+        raise ValueError(f"request.uri is longer than {MAX_URI} characters")
+    status = _of(_of(response["status"], dict, "response.status")["code"], int, "response.status.code")
+    if status != 0 and not 100 <= status <= 599:
+        raise ValueError(f"response.status.code {status} is not an HTTP status")
+    body = _of(_of(response["body"], dict, "response.body")["string"], (str, bytes), "response.body.string")
+    error = response.get("fc_error")
+    parts = urlsplit(uri)
+    headers = _of(response.get("headers") or {}, dict, "response.headers")
+    sent = _of(request.get("headers") or {}, dict, "request.headers")
+    return Interaction(
+        method=_of(request["method"], str, "request.method").upper()[:16], path=parts.path, query=parts.query,
+        status=status, body=body.encode("utf-8") if isinstance(body, str) else body, clause=clause,
+        headers=[(str(k), str(_of(v, (str, int), f"response header {k}")))
+                 for k, values in headers.items() for v in _of(values, list, f"response header {k}")],
+        request_headers={str(k): str(v[0] if isinstance(v, list) and v else v) for k, v in sent.items()},
+        error=None if error is None else str(_of(error, str, "response.fc_error")),
+    )
+
+
+def load(path: Path) -> Cassette:
+    """Read one cassette, as untrusted input; CassetteError (path, line, remedy) for anything unusable."""
+    data = _read(path)
     if not isinstance(data, dict) or not isinstance(data.get("interactions"), list):
         raise _problem(path, "not a cassette (no interactions list)")
     if data.get("version") != 1:
-        raise _problem(path, f"cassette format version {data.get('version')!r}, expected 1")
+        raise _problem(path, f"cassette format version {str(data.get('version'))[:20]!r}, expected 1")
     metadata: dict[str, Any] = data["metadata"] if isinstance(data.get("metadata"), dict) else {}
     cassette = Cassette(path, metadata)
+    clause = str(metadata.get("clause", path.stem))
     for number, entry in enumerate(data["interactions"], start=1):
         try:
-            request, response = entry["request"], entry["response"]
-            parts = urlsplit(request["uri"])
-            body = response["body"]["string"]
-            cassette.interactions.append(Interaction(
-                method=str(request["method"]).upper(), path=parts.path, query=parts.query,
-                status=int(response["status"]["code"]),
-                headers=[(k, str(v)) for k, values in (response.get("headers") or {}).items() for v in values],
-                body=body.encode("utf-8") if isinstance(body, str) else bytes(body or b""),
-                clause=str(metadata.get("clause", path.stem)),
-                request_headers={k: str(v[0] if isinstance(v, list) else v)
-                                 for k, v in (request.get("headers") or {}).items()},
-            ))
+            cassette.interactions.append(_interaction(entry, clause))
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise _problem(path, f"interaction {number} is incomplete ({type(exc).__name__}: {exc})") from None
     return cassette

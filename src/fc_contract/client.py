@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import time
 from collections import Counter, deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit
 
 import requests
 
-from fc_contract.exchange import Exchange
+from fc_contract.deadline import deadline, install
+from fc_contract.exchange import Exchange, RecordedFailure, StandInError
 from fc_contract.spec import OPERATION_PATH, Spec
 from fc_contract.throttle import retry_delay
 
@@ -20,6 +23,7 @@ AUTH_ERRORS = ("SignatureNotMatch", "InvalidAccessKeyID", "AccessDenied", "Reque
                "InvalidSecurityToken")
 THROTTLED = (429, 503)
 REFUSED = (401, 403)
+HISTORY_BODY = 1024  # bytes of each body the run's history keeps
 AUTH_FIX = ("sign the requests: set ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET and choose "
             "--fc-signing=acs3 or fc (for a mock that only checks that an Authorization header is present, any "
             "values will do); against the service, check the credentials' permissions and the clock")
@@ -96,6 +100,7 @@ class Client:
         self.base_url = base_url.rstrip("/")
         self.spec = spec
         self.session = session or requests.Session()
+        install(self.session)
         self.session.headers["User-Agent"] = "fc-contract"
         self.limits = limits or Limits()
         self.clause = ""
@@ -213,31 +218,56 @@ class Client:
             last = self.history[-1]
             raise TargetUnresponsive(f"{self.silent} requests in a row got no response, the last: {last.error}; "
                                      f"reproduce: {last.curl()}")
-        prepared = self.session.prepare_request(request)
+        try:
+            prepared = self.session.prepare_request(request)
+        except Exception as exc:  # noqa: BLE001 - e.g. a header value no HTTP client can send: not sent
+            exchange = Exchange(str(request.method), str(request.url), _text_headers(request.headers),
+                                clause=self.clause, error=f"not sent: {_root_cause(exc)}", sent=False)
+            self.history.append(exchange)
+            return exchange
         exchange = Exchange(str(prepared.method), str(prepared.url), dict(prepared.headers), clause=self.clause)
         self.counts[self.clause] += 1
+        budget = min(self.limits.total_timeout, left)
+        began = time.monotonic()
+        with deadline(budget) as cut:
+            complete = self._transfer(prepared, exchange, left, budget)
+            finished = time.monotonic() - began
+            if cut() and (not complete or finished >= budget):  # the cut may have ended what looked whole
+                exchange.error = (f"no complete response within {budget:g}s (connect, headers and body together); "
+                                  "stopped reading")
+        self.silent = self.silent + 1 if exchange.error is not None and exchange.status is None else 0
+        if exchange.error is None and exchange.status is not None and self._is_list(exchange):
+            exchange.shape = self.spec.validate(exchange.status, exchange.headers, exchange.body)
+        # The history serves the summary, the request log and the run-wide shape check: an excerpt of each body
+        # will do (at most history_size x HISTORY_BODY bytes); only a recording keeps every body whole.
+        self.history.append(dataclasses.replace(exchange, body=exchange.body[:HISTORY_BODY]))
+        if self.recording is not None:
+            self.recording.append(exchange)
+        return exchange
+
+    def _transfer(self, prepared: requests.PreparedRequest, exchange: Exchange, left: float, budget: float) -> bool:
+        """Send and read into `exchange`; True when the whole response arrived. Never raises."""
         started = time.monotonic()
         try:
             response = self.session.send(prepared, stream=True, allow_redirects=False,
                                          timeout=(min(self.limits.connect_timeout, left),
                                                   min(self.limits.read_timeout, left)))
-            exchange.status, exchange.headers = response.status_code, dict(response.headers)
-            exchange.body = self._read(response, started, min(self.limits.total_timeout, left))
+            exchange.status, exchange.headers = response.status_code, _text_headers(response.headers)
+            exchange.body = self._read(response, started, budget)
+            return True
         except _TooMuch as exc:
+            exchange.error = str(exc)
+        except StandInError:
+            raise
+        except RecordedFailure as exc:
             exchange.error = str(exc)
         except requests.Timeout:
             exchange.error = f"timed out (connect {self.limits.connect_timeout:g}s, read {self.limits.read_timeout:g}s)"
         except requests.ConnectionError as exc:
             exchange.error = f"connection failed: {_root_cause(exc)}"
-        except requests.RequestException as exc:
+        except Exception as exc:  # noqa: BLE001 - whatever a server sends becomes a verdict, never a traceback
             exchange.error = f"broken response: {_root_cause(exc)}"
-        self.silent = self.silent + 1 if exchange.error is not None and exchange.status is None else 0
-        if exchange.error is None and exchange.status is not None and self._is_list(exchange):
-            exchange.shape = self.spec.validate(exchange.status, exchange.headers, exchange.body)
-        self.history.append(exchange)
-        if self.recording is not None:
-            self.recording.append(exchange)
-        return exchange
+        return False
 
     def _is_list(self, exchange: Exchange) -> bool:
         """A ListFunctionAsyncInvokeConfigs call: what the description judges."""
@@ -261,6 +291,11 @@ class Client:
 
 class _TooMuch(Exception):
     pass
+
+
+def _text_headers(headers: Any) -> dict[str, str]:
+    """Header names and values as text, whatever their type or encoding."""
+    return {str(k): v.decode("latin-1") if isinstance(v, bytes) else str(v) for k, v in dict(headers or {}).items()}
 
 
 def query_shape(url: str) -> str:

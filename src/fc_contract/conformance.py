@@ -14,6 +14,7 @@ import pytest
 
 from fc_contract import __version__
 from fc_contract.exchange import Exchange
+from fc_contract.shown import fence, span, visible
 
 EVIDENCE = "fc_evidence"
 CLAUSE = "fc_clause"
@@ -23,7 +24,7 @@ EXCERPT = 600
 
 def evidence_of(exchange: Exchange) -> str:
     """The request as curl and an excerpt of what came back, as JSON for a report's user_properties."""
-    body = exchange.body[:EXCERPT].decode("utf-8", "replace") + ("..." if len(exchange.body) > EXCERPT else "")
+    body = visible(exchange.body[:EXCERPT].decode("utf-8", "replace") + ("..." if len(exchange.body) > EXCERPT else ""))
     return json.dumps({"curl": exchange.curl(), "status": exchange.status, "error": exchange.error,
                        "content_type": exchange.header("content-type"), "body": body})
 
@@ -96,25 +97,26 @@ class Conformance:
     def markdown(self, target: str, summary: list[str]) -> str:
         verdict = "FAILED" if any(r.failed for r in self.clauses.values()) else "passed"
         out = [f"# fc-contract report: {verdict}", "",
-               f"- target: `{target}`", f"- date: {datetime.now(UTC).strftime('%Y-%m-%d %H:%M UTC')}",
+               f"- target: {span(target)}", f"- date: {datetime.now(UTC).strftime('%Y-%m-%d %H:%M UTC')}",
                f"- fc-contract {__version__}", "", "| clause | verdict | passed | failed | skipped | reason |",
                "| --- | --- | --- | --- | --- | --- |"]
         for clause, r in sorted(self.clauses.items()):
-            reason = (r.reasons[0] if r.reasons else "").replace("|", "\\|").replace("\n", " ")[:200]
-            out.append(f"| `{clause}` | {r.verdict} | {r.passed} | {r.failed} | {r.skipped} | {reason} |")
+            reason = span(r.reasons[0][:200]) if r.reasons else ""
+            out.append(f"| {span(clause)} | {r.verdict} | {r.passed} | {r.failed} | {r.skipped} | {reason} |")
         if self.coverage:
-            out += ["", "## Coverage", ""] + [f"- `{clause}`: {text}" for clause, text in sorted(self.coverage.items())]
+            out += ["", "## Coverage", ""]
+            out += [f"- {span(clause)}: {span(text)}" for clause, text in sorted(self.coverage.items())]
         if self.failures:
             out += ["", "## Failures"]
         for failure in self.failures:
-            out += ["", f"### `{failure.clause}`: {failure.nodeid}", "", "```", failure.message.strip(), "```"]
+            out += ["", f"### {span(failure.clause)}: {span(failure.nodeid)}", "", *fence(failure.message.strip())]
             if failure.evidence:
                 ev = failure.evidence
-                got = ev["error"] or f"{ev['status']} {ev['content_type'] or ''}".strip()
-                out += ["", "Request:", "", "```sh", ev["curl"], "```", "", f"Response: {got}", "", "```",
-                        ev["body"] or "(empty)", "```"]
+                got = str(ev["error"] or f"{ev['status']} {ev['content_type'] or ''}".strip())
+                out += ["", "Request:", "", *fence(str(ev["curl"]), "sh"), "", f"Response: {span(got)}", "",
+                        *fence(str(ev["body"] or "(empty)"))]
         if summary:
-            out += ["", "## Run", "", "```", *summary, "```"]
+            out += ["", "## Run", "", *fence("\n".join(summary))]
         return "\n".join(out) + "\n"
 
     def write(self, path: Path, target: str, summary: list[str]) -> None:

@@ -7,11 +7,23 @@ import shlex
 from dataclasses import dataclass, field
 from typing import Any
 
+import requests
+
+from fc_contract.redact import environment_redactor
+from fc_contract.shown import escape
 from fc_contract.spec import ShapeReport
 
 # Left out of curl: signatures (stale on replay) and what any HTTP client sends by itself.
 HIDDEN_HEADERS = ("authorization", "host", "x-acs-", "x-fc-security-token", "x-fc-date", "date", "user-agent",
                   "accept-encoding", "accept", "connection", "x-schemathesis-testcaseid")
+
+
+class StandInError(Exception):
+    """An error of a stand-in transport (replay), not an answer of a server: the client lets it through."""
+
+
+class RecordedFailure(requests.ConnectionError):
+    """A replayed exchange whose recorded run got no whole response: the client reports the recorded error."""
 
 
 @dataclass
@@ -27,26 +39,28 @@ class Exchange:
     error: str | None = None
     clause: str = ""
     shape: ShapeReport | None = None
+    sent: bool = True  # False: the request could not even be prepared (nothing went out, nothing to record)
 
     def json(self) -> Any:
         """The parsed body, or None when there is none or it is not JSON."""
         try:
             return json.loads(self.body) if self.body else None
-        except ValueError:
+        except (ValueError, RecursionError):  # not JSON, or nested deeper than a parser will follow
             return None
 
     def header(self, name: str) -> str | None:
         return next((v for k, v in self.headers.items() if k.lower() == name.lower()), None)
 
     def curl(self) -> str:
-        """A curl command that sends the same request (signature headers left out)."""
+        """A curl command that sends the same request (signature headers left out, secrets redacted)."""
+        redactor = environment_redactor()
         parts = ["curl", "-sS", "-i"]
         if self.method != "GET":
             parts += ["-X", self.method]
         for name, value in self.sent_headers.items():
             if not name.lower().startswith(HIDDEN_HEADERS):
-                parts += ["-H", f"{name}: {value}"]
-        parts.append(self.url)
+                parts += ["-H", f"{name}: {redactor.header(name, value)}"]
+        parts.append(redactor.text(self.url))
         return " ".join(shlex.quote(p) for p in parts)
 
     def describe(self) -> str:
@@ -55,8 +69,9 @@ class Exchange:
             return f"no usable response ({self.error})"
         data = self.json()
         if isinstance(data, dict) and "ErrorCode" in data:
-            return f"{self.status} {data.get('ErrorCode')}: {str(data.get('ErrorMessage'))[:120]}"
+            code, message = escape(str(data.get("ErrorCode"))[:80]), escape(str(data.get("ErrorMessage"))[:120])
+            return f"{self.status} {code}: {message}"
         if isinstance(data, dict) and isinstance(data.get("configs"), list):
             token = f"nextToken {data['nextToken']!r}" if "nextToken" in data else "no nextToken"
             return f"{self.status} with {len(data['configs'])} configs, {token}"
-        return f"{self.status} {self.header('content-type') or 'no content type'}: {self.body[:120]!r}"
+        return f"{self.status} {escape(self.header('content-type') or 'no content type')[:80]}: {self.body[:120]!r}"

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -33,6 +35,13 @@ OPTIONS: dict[str, tuple[str, str]] = {
     "request_log": ("", "write every request the run sent (clause, method, URL) to this file"),
     "report": ("", "write the conformance report (clauses, each failure's request and response) as Markdown"),
 }
+# On/off switches, in the same priority; the environment and ini take 1/true/yes/on for on.
+FLAGS: dict[str, str] = {
+    "record": "(re)write the cassettes from the target",
+    "strict_cassettes": "fail, not warn, when a cassette was recorded from another description",
+    "allow_insecure": "allow signed requests over plain http:// to a host that is not this machine",
+}
+TRUE = ("1", "true", "yes", "on")
 SETTINGS_KEY: pytest.StashKey[Settings] = pytest.StashKey()  # resolved once, in pytest_configure
 CHOICES = {"profile": ("dev", "ci", "thorough"), "invalid_input": ("reject", "lenient"),
            "signing": ("auto", "acs3", "fc", "none")}
@@ -45,10 +54,10 @@ def add_options(parser: pytest.Parser) -> None:
         group.addoption(flag, dest=f"fc_{name}", default=None, help=f"{text} [default {default or 'none'}; "
                         f"env FC_CONTRACT_{name.upper()}; ini fc_{name}]")
         parser.addini(f"fc_{name}", text, default=None)
-    group.addoption("--fc-record", dest="fc_record", action="store_true", default=False,
-                    help="(re)write the cassettes from the target")
-    group.addoption("--fc-strict-cassettes", dest="fc_strict_cassettes", action="store_true", default=False,
-                    help="fail, not warn, when a cassette was recorded from another description")
+    for name, text in FLAGS.items():
+        group.addoption("--fc-" + name.replace("_", "-"), dest=f"fc_{name}", action="store_true", default=None,
+                        help=f"{text} [env FC_CONTRACT_{name.upper()}=1; ini fc_{name}]")
+        parser.addini(f"fc_{name}", text, default=None)
 
 
 def option(config: pytest.Config, name: str) -> str:
@@ -57,6 +66,30 @@ def option(config: pytest.Config, name: str) -> str:
     if value is None:
         value = os.environ.get(f"FC_CONTRACT_{name.upper()}") or config.getini(f"fc_{name}") or OPTIONS[name][0]
     return str(value)
+
+
+def flag(config: pytest.Config, name: str) -> bool:
+    """One switch by the priority above."""
+    if config.getoption(f"fc_{name}"):
+        return True
+    value = os.environ.get(f"FC_CONTRACT_{name.upper()}") or config.getini(f"fc_{name}") or ""
+    return str(value).strip().lower() in TRUE
+
+
+def is_fc_endpoint(url: str) -> bool:
+    """A Function Compute (Alibaba Cloud) endpoint, however it is spelled: a live service."""
+    host = (urlsplit(url).hostname or "").lower().rstrip(".")
+    return host == "aliyuncs.com" or host.endswith(".aliyuncs.com")
+
+
+def is_loopback(url: str) -> bool:
+    host = (urlsplit(url).hostname or "").lower().rstrip(".")
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 @dataclass(frozen=True)
@@ -78,13 +111,14 @@ class Settings:
     signing: str
     record: bool
     strict_cassettes: bool
+    allow_insecure: bool
     contracts: str = ""  # the directory of the clause modules being run: set once they are collected
 
     @property
     def signing_scheme(self) -> str:
         """acs3, fc or none, with auto resolved."""
         if self.signing == "auto":
-            return "acs3" if self.target == "live" else "none"
+            return "acs3" if self.target == "live" or is_fc_endpoint(self.target) else "none"
         return self.signing
 
     # Priority: the option, then what lies beside the contracts being run (a clone's own, or the
@@ -115,10 +149,10 @@ class Settings:
         except ValueError as exc:
             raise pytest.UsageError(f"fc-contract: a numeric option is not a number ({exc}); "
                                     "fix --fc-max-requests, --fc-max-pages, --fc-timeout or --fc-max-seconds") from None
-        if config.getoption("fc_record") and raw["target"] == "replay":
+        flags = {name: flag(config, name) for name in FLAGS}
+        if flags["record"] and raw["target"] == "replay":
             raise pytest.UsageError("--fc-record needs a target to record from: --fc-target=fake, a URL or live")
         if not all(0 < n < float("inf") for n in numbers.values()):
             raise pytest.UsageError("fc-contract: --fc-max-requests, --fc-max-pages, --fc-timeout and --fc-max-seconds "
                                     "must be positive and finite")
-        return cls(**{**raw, **numbers}, record=bool(config.getoption("fc_record")),  # type: ignore[arg-type]
-                   strict_cassettes=bool(config.getoption("fc_strict_cassettes")))
+        return cls(**{**raw, **numbers, **flags})  # type: ignore[arg-type]

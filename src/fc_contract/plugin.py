@@ -19,6 +19,7 @@ from fc_contract.recording import save_recording, write_request_log
 from fc_contract.replay import ReplayMiss
 from fc_contract.report import summary_lines
 from fc_contract.sdk_replay import REPORT_KEY
+from fc_contract.shown import visible
 from fc_contract.targets import preflight
 from fc_contract.verdict import ContractFailure
 
@@ -26,6 +27,7 @@ __all__ = ["fc", "fc_limits", "fc_settings", "fc_spec", "fc_target"]
 WARNINGS_KEY = pytest.StashKey[list[str]]()
 ABORTED_KEY = pytest.StashKey[str]()
 CONFORMANCE_KEY = pytest.StashKey[Conformance]()
+COLLECTOR_KEY = pytest.StashKey["_Collector"]()
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -33,13 +35,34 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 class _Collector:
-    """Gathers the clause table from every test report (pytest-xdist's workers' too)."""
+    """Gathers the clause table from every test report (pytest-xdist's workers' too), and what ran to its end."""
 
     def __init__(self, conformance: Conformance) -> None:
         self.conformance = conformance
+        self.expected: set[str] = set()  # the clause tests collected (a recording needs every one run)
+        self.ended: set[str] = set()
+        self.ours: set[str] = set()  # deselected by this plugin (profile, target): not a partial run
+        self.deselected = 0  # clause tests deselected by the user (-k, -m, --deselect)
+        self.missing: list[str] = []  # clause modules of the contracts directory that were not collected
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         self.conformance.add(report)
+        if report.when == "call" or (report.when == "setup" and not report.passed):
+            self.ended.add(report.nodeid)
+
+    def pytest_deselected(self, items: Sequence[pytest.Item]) -> None:
+        self.deselected += sum(1 for i in items if i.get_closest_marker("fc_clause") and i.nodeid not in self.ours)
+
+    def incomplete(self) -> str | None:
+        """Why this run's recording would not be the whole suite, if it would not."""
+        if self.missing:
+            return f"the run did not collect every clause module (missing {', '.join(self.missing)})"
+        if self.deselected:
+            return f"{self.deselected} clause tests were deselected (-k, -m or --deselect)"
+        unfinished = self.expected - self.ended
+        if unfinished:
+            return f"{len(unfinished)} clause tests did not run to their end (-x, --maxfail or an interruption)"
+        return None
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -50,7 +73,8 @@ def pytest_configure(config: pytest.Config) -> None:
     config.stash[SETTINGS_KEY] = Settings.from_config(config)
     profiles.load(config.stash[SETTINGS_KEY].profile)
     config.stash[CONFORMANCE_KEY] = Conformance()
-    config.pluginmanager.register(_Collector(config.stash[CONFORMANCE_KEY]), "fc-contract-conformance")
+    config.stash[COLLECTOR_KEY] = _Collector(config.stash[CONFORMANCE_KEY])
+    config.pluginmanager.register(config.stash[COLLECTOR_KEY], "fc-contract-conformance")
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -59,11 +83,13 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     if config.stash[SETTINGS_KEY].profile != "thorough":
         extra = [item for item in items if item.get_closest_marker("fc_thorough")]
         if extra:
+            config.stash[COLLECTOR_KEY].ours.update(item.nodeid for item in extra)
             config.hook.pytest_deselected(items=extra)
             items[:] = [item for item in items if not item.get_closest_marker("fc_thorough")]
     target = config.stash[SETTINGS_KEY].target
     sdk_items = [item for item in items if item.get_closest_marker("fc_sdk")]
     if sdk_items and target != "replay":
+        config.stash[COLLECTOR_KEY].ours.update(item.nodeid for item in sdk_items)
         config.hook.pytest_deselected(items=sdk_items)
         items[:] = [item for item in items if not item.get_closest_marker("fc_sdk")]
         config.stash[WARNINGS_KEY] = [f"the SDK clauses (contracts/sdk) replay the cassettes; they were left out "
@@ -76,6 +102,11 @@ def pytest_collection_finish(session: pytest.Session) -> None:
     if contracts is not None:
         settings = session.config.stash[SETTINGS_KEY]
         session.config.stash[SETTINGS_KEY] = dataclasses.replace(settings, contracts=str(contracts))
+        collector = session.config.stash[COLLECTOR_KEY]
+        clauses = [item for item in session.items if item.get_closest_marker("fc_clause")]
+        collector.expected = {item.nodeid for item in clauses}
+        collected = {Path(item.path).name for item in clauses}
+        collector.missing = sorted(p.name for p in contracts.glob("test_*.py") if p.name not in collected)
     if session.config.option.collectonly:
         return
     if any("fc_target" in getattr(item, "fixturenames", ()) for item in session.items):
@@ -117,18 +148,22 @@ def _clause(item: pytest.Item) -> str:
     return str(marker.args[0]) if marker else ""
 
 
-def _find(exc: BaseException, kind: type[Exception]) -> Exception | None:
+def _find(exc: BaseException, kind: type[BaseException]) -> BaseException | None:
     """`exc` or the first `kind` inside an exception group (hypothesis may group failures)."""
     if isinstance(exc, kind):
         return exc
     if isinstance(exc, BaseExceptionGroup):
         return next((found for inner in exc.exceptions if (found := _find(inner, kind))), None)
+    if isinstance(exc.__cause__, kind):  # hypothesis wraps a BaseException (pytest's Failed) in a flaky group
+        return exc.__cause__
     return None
 
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_call(item: pytest.Item) -> Generator[None, None, None]:
     """Count requests per clause; a replay miss fails the test; a spent budget or dead target stops the run."""
+    if not (item.get_closest_marker("fc_clause") or item.get_closest_marker("fc_sdk")):
+        return (yield)  # not a clause test: nothing here is fc-contract's business
     contract = item.config.stash.get(CONTRACT_KEY, None)
     if contract is not None:
         contract.client.clause = _clause(item)
@@ -141,15 +176,18 @@ def pytest_runtest_call(item: pytest.Item) -> Generator[None, None, None]:
     except BaseException as exc:
         aborted, missed = _find(exc, RunAborted), _find(exc, ReplayMiss)
         refused, throttled = _find(exc, RequestRefused), _find(exc, StillThrottled)
+        failed = _find(exc, ContractFailure) if isinstance(exc, BaseExceptionGroup) else None
+        if isinstance(failed, ContractFailure) and aborted is None and missed is None and refused is None:
+            raise ContractFailure(str(failed.msg), failed.exchange) from None  # one line, not a group's traceback
         if aborted is None and missed is None and refused is None and throttled is None:
             raise
     if aborted is not None:
         item.session.shouldfail = f"fc-contract: {aborted}"
         item.config.stash[ABORTED_KEY] = str(aborted)
-        pytest.fail(f"[{getattr(aborted, 'clause', 'run')}] {aborted}; the run stops here", pytrace=False)
+        pytest.fail(visible(f"[{getattr(aborted, 'clause', 'run')}] {aborted}; the run stops here"), pytrace=False)
     if throttled is not None and missed is None and refused is None:
-        pytest.skip(f"[{_clause(item)}] {throttled}")
-    pytest.fail(f"[{_clause(item) or 'replay'}] {missed or refused}", pytrace=False)
+        pytest.skip(visible(f"[{_clause(item)}] {throttled}"))
+    pytest.fail(visible(f"[{_clause(item) or 'replay'}] {missed or refused}"), pytrace=False)
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
@@ -161,9 +199,11 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         write_request_log(Path(contract.settings.request_log), contract)
     if contract.client.recording is not None:
         aborted = session.config.stash.get(ABORTED_KEY, None)
-        if aborted or exitstatus not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
-            contract.note(f"cassettes NOT written, the previous ones are kept: the recording did not complete "
-                          f"({aborted or pytest.ExitCode(exitstatus).name})")
+        if exitstatus not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
+            aborted = aborted or pytest.ExitCode(exitstatus).name
+        why = aborted or session.config.stash[COLLECTOR_KEY].incomplete()
+        if why:
+            contract.note(f"cassettes NOT written, the previous ones are kept: the recording did not complete ({why})")
         else:
             save_recording(contract)
 
@@ -179,11 +219,11 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: p
     run += [f"SDK {report.line()}" for report in sdk_reports.values()]
     terminalreporter.section("fc-contract")
     for line in config.stash.get(WARNINGS_KEY, []):
-        terminalreporter.write_line(f"warning: {line}", yellow=True)
+        terminalreporter.write_line(visible(f"warning: {line}"), yellow=True)
     for line in conformance.table() if conformance.clauses else []:
-        terminalreporter.write_line(line, red=" FAILED " in line)
+        terminalreporter.write_line(visible(line), red=" FAILED " in line)
     for line in run:
-        terminalreporter.write_line(line)
+        terminalreporter.write_line(visible(line))
     path = config.stash[SETTINGS_KEY].report
     if path and not hasattr(config, "workerinput"):
         target = contract.client.base_url if contract is not None else config.stash[SETTINGS_KEY].target

@@ -6,7 +6,10 @@ from hypothesis import HealthCheck, Phase, settings
 
 # No shrinking in dev and ci: each shrink step is a request, and the @example boundaries already
 # pin the smallest interesting inputs. derandomize makes record and replay send the same requests.
-_BASE = settings(deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow], print_blob=False)
+# One failure per test: several distinct ones would come as an exception group, which pytest prints
+# with a traceback; the first tells the clause, and each verdict is one line.
+_BASE = settings(deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow], print_blob=False,
+                 report_multiple_bugs=False)
 PROFILES = {
     "dev": settings(_BASE, max_examples=4, derandomize=True, phases=[Phase.explicit, Phase.generate]),
     "ci": settings(_BASE, max_examples=12, derandomize=True, phases=[Phase.explicit, Phase.generate]),

@@ -7,6 +7,7 @@ from pathlib import Path
 from fc_contract import __version__, cassettes
 from fc_contract.contract import Contract
 from fc_contract.redact import Redactor
+from fc_contract.shown import visible
 from fc_contract.spec import contracts_hash, spec_hash
 
 SOURCES = {"fake": "recorded against the reference server", "url": "recorded against a server at a URL",
@@ -31,5 +32,6 @@ def save_recording(contract: Contract) -> None:
 
 def write_request_log(path: Path, contract: Contract) -> None:
     """One line a request: clause, method, URL (as sent, in order)."""
-    lines = [f"{e.clause or '-'} {e.method} {e.url}\n" for e in contract.client.history]
+    lines = [visible(f"{e.clause or '-'} {e.method} {e.url}").replace("\n", "\\n") + "\n"
+             for e in contract.client.history]
     path.write_text("".join(lines), encoding="utf-8")

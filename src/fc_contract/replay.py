@@ -13,9 +13,10 @@ from responses import matchers
 from responses.registries import FirstMatchRegistry
 
 from fc_contract.cassettes import REMEDY, Cassette, Interaction
+from fc_contract.exchange import RecordedFailure, StandInError
 
 
-class ReplayMiss(Exception):
+class ReplayMiss(StandInError):
     """The suite sent a request no cassette holds."""
 
 
@@ -32,8 +33,9 @@ class Recorded(responses.Response):
     """A recorded response, served for a request with the same method, path and normalised query."""
 
     def __init__(self, interaction: Interaction, base_url: str) -> None:
-        super().__init__(interaction.method, base_url + interaction.path, body=interaction.body,
-                         status=interaction.status, headers=dict(interaction.headers), content_type=None,
+        body: bytes | Exception = interaction.body if interaction.error is None else RecordedFailure(interaction.error)
+        super().__init__(interaction.method, base_url + interaction.path, body=body,
+                         status=interaction.status or 200, headers=dict(interaction.headers), content_type=None,
                          match=[matchers.query_string_matcher(interaction.query or None)])
         self.clause = interaction.clause
         self.key = request_key(interaction.method, interaction.path, interaction.query)

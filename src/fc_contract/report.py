@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from fc_contract.contract import Contract
+from fc_contract.shown import escape
 
 
 def undocumented_fields(contract: Contract) -> list[str]:
@@ -29,6 +30,6 @@ def summary_lines(contract: Contract) -> list[str]:
         lines += [f"  ... and {len(client.retried) - 20} more"] if len(client.retried) > 20 else []
     fields = undocumented_fields(contract)
     if fields:
-        lines.append(f"undocumented response fields (allowed, additive): {', '.join(fields)}")
+        lines.append(f"undocumented response fields (allowed, additive): {escape(', '.join(fields[:50]))}")
     lines += [f"note: {note}" for note in contract.notes]
     return lines

@@ -70,7 +70,7 @@ class Call:
 def expressible(interaction: Interaction) -> Call | None:
     """The SDK call that sends this request, or None when no SDK call can (odd queries, other methods)."""
     match = LIST_PATH.match(interaction.path)
-    if interaction.method != "GET" or not match:
+    if interaction.method != "GET" or not match or interaction.error is not None:
         return None
     pairs = parse_qsl(interaction.query, keep_blank_values=True)
     names = [name for name, _ in pairs]

@@ -17,7 +17,7 @@ from fc_contract import cassettes
 from fc_contract.cassettes import REPLAY_BASE, Cassette, CassetteError
 from fc_contract.fake import FakeFC, seed_store
 from fc_contract.fake.server import Server
-from fc_contract.options import Settings
+from fc_contract.options import Settings, is_fc_endpoint, is_loopback
 from fc_contract.replay import Replayer
 from fc_contract.signing import SIGNERS, Credentials, MissingCredentials
 from fc_contract.spec import contracts_hash, spec_hash
@@ -133,6 +133,7 @@ def preflight(settings: Settings) -> list[str]:
         credentials(settings)
     if name == "live":
         check_url(live_endpoint())
+        check_insecure(settings, live_endpoint())
         return []
     if name == "replay":
         problems = cassette_warnings(settings, load_cassettes(settings.cassette_dir))
@@ -141,8 +142,17 @@ def preflight(settings: Settings) -> list[str]:
         return problems
     if name != "fake":
         check_url(name)
+        check_insecure(settings, name)
         check_reachable(name, settings.timeout)
     return []
+
+
+def check_insecure(settings: Settings, url: str) -> None:
+    """Signed requests over plain http go only to this machine, unless --fc-allow-insecure."""
+    if (settings.signing_scheme != "none" and urlsplit(url).scheme == "http" and not is_loopback(url)
+            and not settings.allow_insecure):
+        raise pytest.UsageError(f"--fc-target={url}: refusing to send signed requests over plain http to another "
+                                "host (anyone on the way reads them); use https, or --fc-allow-insecure")
 
 
 def replay_target(settings: Settings) -> Target:
@@ -163,8 +173,9 @@ def open_target(settings: Settings) -> Target:
     elif settings.target == "live":
         endpoint = live_endpoint()
         target = Target("live", endpoint, description=f"{endpoint} (live)")
-    else:
-        target = Target("url", settings.target.rstrip("/"), description=settings.target)
+    else:  # a URL naming the service itself is live: read-only, signed
+        kind = "live" if is_fc_endpoint(settings.target) else "url"
+        target = Target(kind, settings.target.rstrip("/"), description=settings.target)
     signing = credentials(settings)
     if signing is not None:
         target.session.auth = SIGNERS[settings.signing_scheme](signing)

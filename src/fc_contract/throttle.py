@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import email.utils
+import math
 import random
 from datetime import UTC, datetime
 
@@ -11,13 +12,15 @@ def retry_delay(retry_after: str | None, attempt: int, backoff: float, max_delay
     """Retry-After when given (seconds or an HTTP date), else exponential backoff with jitter; capped."""
     if retry_after is not None:
         try:
-            return min(max(float(retry_after), 0.0), max_delay)
+            seconds = float(retry_after)
         except ValueError:
-            pass
+            seconds = math.nan
+        if math.isfinite(seconds) or seconds == math.inf:
+            return min(max(seconds, 0.0), max_delay)
         try:
             when = email.utils.parsedate_to_datetime(retry_after)
             return float(min(max((when - datetime.now(UTC)).total_seconds(), 0.0), max_delay))
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             pass
     base = backoff * 2**attempt
     return float(min(base + random.uniform(0, base / 2), max_delay))

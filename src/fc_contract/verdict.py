@@ -7,6 +7,7 @@ from typing import NoReturn
 import pytest
 
 from fc_contract.exchange import Exchange
+from fc_contract.shown import visible
 
 
 class ContractFailure(pytest.fail.Exception):  # type: ignore[misc,name-defined]
@@ -31,7 +32,7 @@ class Clause:
         text = f"[{self.id}] {what}: expected {expected}; observed {observed}"
         if exchange is not None:
             text += f"\n  reproduce: {exchange.curl()}"
-        return text
+        return visible(text)
 
     def fail(self, what: str, expected: str, observed: str, exchange: Exchange | None = None) -> NoReturn:
         raise ContractFailure(self.message(what, expected, observed, exchange), exchange)
@@ -46,4 +47,4 @@ class Clause:
             self.fail(what, "an HTTP response", exchange.describe(), exchange)
 
     def skip(self, needs: str) -> NoReturn:
-        pytest.skip(f"[{self.id}] needs {needs}")
+        pytest.skip(visible(f"[{self.id}] needs {needs}"))
