@@ -62,16 +62,31 @@ def test_hostile_text_reaches_no_output_raw(server: Server, run_contracts: Run, 
 
 
 def _inside_code(markdown: str, needle: str) -> bool:
-    """Every line holding `needle` is inside a fenced block or an inline code span."""
+    """Every occurrence of `needle` is inside a fenced block or an inline code span (CommonMark's rules)."""
     inside, fence = False, ""
     for line in markdown.splitlines():
         match = re.match(r"^(`{3,})", line)
         if match and (not inside or match[1] == fence):
             inside, fence = not inside, match[1]
             continue
-        if needle in line and not inside and not re.search(r"(`+) .*" + re.escape(needle) + r".* \1", line):
+        if not inside and needle in _outside_spans(line):
             return False
     return not inside
+
+
+def _outside_spans(line: str) -> str:
+    """The text of a line outside its inline code spans: a run of n backticks closes at the next run of n."""
+    runs = list(re.finditer(r"`+", line))
+    outside, at, index = [], 0, 0
+    while index < len(runs):
+        opening = runs[index]
+        closing = next((j for j in range(index + 1, len(runs)) if len(runs[j][0]) == len(opening[0])), None)
+        if closing is None:
+            index += 1
+            continue
+        outside.append(line[at:opening.start()])
+        at, index = runs[closing].end(), closing + 1
+    return "".join(outside) + line[at:]
 
 
 def test_a_partial_recording_keeps_the_previous_cassettes(server: Server, run_contracts: Run, tmp_path: Path) -> None:
