@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 import yaml
 
-from fc_contract import cassettes
+from fc_contract import cassette_writer, cassettes
 from fc_contract.cassettes import CassetteError
 from fc_contract.exchange import Exchange
 from fc_contract.fake import seed_store
@@ -264,7 +264,7 @@ def test_save_writes_every_file_or_none(tmp_path: Path, monkeypatch: pytest.Monk
 
     monkeypatch.setattr(yaml, "safe_dump", failing_dump)
     with pytest.raises(OSError, match="disk full"):
-        cassettes.save(tmp_path, exchanges, {}, Redactor())
+        cassette_writer.save(tmp_path, exchanges, {}, Redactor())
     assert sorted(p.name for p in tmp_path.iterdir()) == ["c0.yaml"]
     assert (tmp_path / "c0.yaml").read_text() == "old"
 

@@ -12,13 +12,14 @@ from hypothesis import strategies as st
 
 from fc_contract import cassettes
 from fc_contract.cassettes import REPLAY_BASE, CassetteError
-from fc_contract.client import AuthenticationFailed, Client, Limits, StillThrottled
+from fc_contract.client import Client, Limits
 from fc_contract.conformance import evidence_of
 from fc_contract.fake import FakeFC, seed_store
 from fc_contract.judge import expect_error, expect_page
 from fc_contract.replay import Replayer
 from fc_contract.shown import visible
 from fc_contract.spec import Spec
+from fc_contract.stops import AuthenticationFailed, StillThrottled
 from fc_contract.verdict import Clause, ContractFailure
 from fc_contract.walker import walk
 from harness import ROOT, Verdict

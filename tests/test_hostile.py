@@ -8,15 +8,16 @@ from pathlib import Path
 
 import pytest
 
-from fc_contract import cassettes
+from fc_contract import cassette_writer, cassettes
 from fc_contract.cassettes import CassetteError
-from fc_contract.client import HISTORY_BODY, Client, Limits, StillThrottled
+from fc_contract.client import HISTORY_BODY, Client, Limits
 from fc_contract.exchange import Exchange
 from fc_contract.judge import expect_page
 from fc_contract.options import FLAGS, OPTIONS, Settings, is_fc_endpoint, is_loopback
 from fc_contract.redact import Redactor
 from fc_contract.shown import fence, span, visible
 from fc_contract.spec import MAX_EXPLAINED, Spec
+from fc_contract.stops import StillThrottled
 from fc_contract.targets import open_target
 from fc_contract.verdict import Clause, ContractFailure
 from harness import Verdict
@@ -113,7 +114,7 @@ def test_a_body_not_received_whole_is_recorded_as_the_error_and_bytes_stay_exact
     cut = Exchange("GET", "http://h/p?limit=1", {}, status=200, body=b"", error="connection failed: reset",
                    clause="c")
     binary = Exchange("GET", "http://h/p?limit=2", {}, status=200, body=b"\xff\xfe{\x00\x1b", clause="c")
-    cassettes.save(tmp_path, [cut, binary], {"suite_version": "t"}, Redactor())
+    cassette_writer.save(tmp_path, [cut, binary], {"suite_version": "t"}, Redactor())
     loaded = cassettes.load(tmp_path / "c.yaml").interactions
     assert loaded[0].error == "connection failed: reset"
     assert loaded[1].body == b"\xff\xfe{\x00\x1b"

@@ -3,74 +3,23 @@
 from __future__ import annotations
 
 import dataclasses
-import re
 import time
 from collections import Counter, deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import parse_qsl, quote, urlencode, urlsplit
+from urllib.parse import quote, urlencode
 
 import requests
 
 from fc_contract.deadline import deadline, install
 from fc_contract.exchange import Exchange, RecordedFailure, StandInError
 from fc_contract.spec import OPERATION_PATH, Spec
+from fc_contract.stops import THROTTLED, BudgetExceeded, Guard, TargetUnresponsive, UnsafeRequest
 from fc_contract.throttle import retry_delay
 
 Query = Sequence[tuple[str, str]]
-AUTH_ERRORS = ("SignatureNotMatch", "InvalidAccessKeyID", "AccessDenied", "RequestTimeTooSkewed",
-               "InvalidSecurityToken")
-THROTTLED = (429, 503)
-REFUSED = (401, 403)
 HISTORY_BODY = 1024  # bytes of each body the run's history keeps
-AUTH_FIX = ("sign the requests: set ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET and choose "
-            "--fc-signing=acs3 or fc (for a mock that only checks that an Authorization header is present, any "
-            "values will do); against the service, check the credentials' permissions and the clock")
-
-
-class RunAborted(Exception):
-    """A reason to stop the whole run with one verdict; `clause` names it in the report."""
-
-    clause = "run"
-
-
-class BudgetExceeded(RunAborted):
-    """The run has sent as many requests as --fc-max-requests allows, or spent its --fc-max-seconds."""
-
-    clause = "budget"
-
-
-class Throttled(RunAborted):
-    """Several requests in a row stayed throttled after their retries: the run cannot go on at this rate."""
-
-    clause = "throttled"
-
-
-class AuthenticationFailed(RunAborted):
-    """The target refused the credentials or the signature: every further request would be refused too."""
-
-    clause = "auth"
-
-
-class RequestRefused(Exception):
-    """One signed request refused by a target that accepts the others: that request's test fails, the run goes on."""
-
-
-class StillThrottled(Exception):
-    """A request still throttled after its retries: its test cannot judge it, and skips saying so."""
-
-
-class UnsafeRequest(RunAborted):
-    """A request that could change the target, on a read-only (live) run."""
-
-    clause = "safety"
-
-
-class TargetUnresponsive(RunAborted):
-    """Several requests in a row got no response: going on would only wait out more timeouts."""
-
-    clause = "target"
 
 
 @dataclass
@@ -107,8 +56,7 @@ class Client:
         self.counts: Counter[str] = Counter()
         self.history: deque[Exchange] = deque(maxlen=history_size)
         self.silent = 0
-        self.accepted = False  # a response that was no refusal came back: the credentials work
-        self.refused = 0  # refusals in a row since
+        self.guard = Guard(self.limits.max_throttled, self.limits.max_refused)
         self.recording: list[Exchange] | None = None  # every exchange, when recording cassettes
         self.read_only = False  # refuse anything but GET (a live run)
         self.retried: list[str] = []
@@ -116,7 +64,6 @@ class Client:
         self.clock: Callable[[], float] = time.monotonic
         self.started: float | None = None  # the first request's time: the run's budget counts from it
         self.waited = 0.0  # seconds spent in retry waits
-        self.throttled = 0  # requests in a row still throttled after their retries
 
     def remaining(self) -> float:
         """Seconds left of --fc-max-seconds."""
@@ -160,49 +107,9 @@ class Client:
                                 f"after {delay:.1f}s")
             self.waited += delay
             self.sleep(delay)
-        self._judge_throttling(exchange)
-        self._judge_refusal(exchange)
+        self.guard.throttling(exchange, self.spent())
+        self.guard.refusal(exchange)
         return exchange
-
-    def _judge_throttling(self, exchange: Exchange) -> None:
-        """Throttled after every retry, several requests in a row: the run stops with one verdict."""
-        if exchange.status not in THROTTLED:
-            self.throttled = 0
-            return
-        self.throttled += 1
-        if self.throttled >= self.limits.max_throttled:
-            raise Throttled(f"{self.throttled} requests in a row stayed throttled after their retries, the last "
-                            f"{exchange.describe()} with Retry-After {exchange.header('Retry-After') or '(none)'}; "
-                            f"spent {self.spent()}. Lower the rate (fewer pytest-xdist workers, -n), run later, or "
-                            f"raise the quota; reproduce: {exchange.curl()}")
-        raise StillThrottled(f"not judged: {exchange.method} {exchange.url} stayed throttled after its retries "
-                             f"({exchange.describe()}); {self.throttled} in a row, the run stops at "
-                             f"{self.limits.max_throttled}")
-
-    def _judge_refusal(self, exchange: Exchange) -> None:
-        """Refused before any request was accepted: the run stops once. Refused after: this request's test fails.
-
-        Before: 401 or 403 whatever the body (a mock wanting a header, or wrong credentials). After: 401,
-        or 403 with an auth error code, names what is unusual in the query; a few in a row stop the run.
-        """
-        if exchange.status is None:
-            return
-        if exchange.status not in REFUSED:
-            self.accepted, self.refused = True, 0
-            return
-        if not self.accepted:
-            raise AuthenticationFailed(f"the target refuses requests for want of credentials or a valid signature: "
-                                       f"{exchange.describe()}; {AUTH_FIX}; reproduce: {exchange.curl()}")
-        data = exchange.json()
-        if exchange.status == 403 and not (isinstance(data, dict) and data.get("ErrorCode") in AUTH_ERRORS):
-            return  # a 403 of another kind is an answer to judge
-        self.refused += 1
-        if self.refused >= self.limits.max_refused:
-            raise AuthenticationFailed(f"{self.refused} requests in a row were refused after others were accepted "
-                                       f"(expired credentials?): {exchange.describe()}; {AUTH_FIX}")
-        raise RequestRefused(f"the target refused this request ({exchange.describe()}) though it accepts the run's "
-                             f"other signed requests; its query has {query_shape(exchange.url)}: how a server "
-                             f"canonicalises such a query is not documented; reproduce: {exchange.curl()}")
 
     def _send_once(self, request: requests.Request) -> Exchange:
         if self.sent >= self.limits.max_requests:
@@ -246,7 +153,7 @@ class Client:
         return exchange
 
     def _transfer(self, prepared: requests.PreparedRequest, exchange: Exchange, left: float, budget: float) -> bool:
-        """Send and read into `exchange`; True when the whole response arrived. Never raises."""
+        """Send and read into `exchange`; True when the whole response arrived. Raises nothing a server causes."""
         started = time.monotonic()
         try:
             response = self.session.send(prepared, stream=True, allow_redirects=False,
@@ -296,19 +203,6 @@ class _TooMuch(Exception):
 def _text_headers(headers: Any) -> dict[str, str]:
     """Header names and values as text, whatever their type or encoding."""
     return {str(k): v.decode("latin-1") if isinstance(v, bytes) else str(v) for k, v in dict(headers or {}).items()}
-
-
-def query_shape(url: str) -> str:
-    """What is unusual in a URL's query, for a signature refusal: repeated keys, empty values, escapes."""
-    raw = urlsplit(url).query
-    pairs = parse_qsl(raw, keep_blank_values=True)
-    counts = Counter(key for key, _ in pairs)
-    notes = [f"a repeated key ({', '.join(sorted(k for k, n in counts.items() if n > 1))})"] if max(
-        counts.values(), default=0) > 1 else []
-    empty = sorted({key for key, value in pairs if value == ""})
-    notes += [f"an empty value ({', '.join(empty)})"] if empty else []
-    notes += ["percent-encoded characters"] if re.search(r"%[0-9A-Fa-f]{2}", raw) else []
-    return "; ".join(notes) or "nothing unusual (a plain query)"
 
 
 def _root_cause(exc: BaseException) -> str:

@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 
 from fc_contract import profiles
-from fc_contract.client import RequestRefused, RunAborted, StillThrottled
 from fc_contract.conformance import CLAUSE, COVERAGE, EVIDENCE, Conformance, evidence_of
 from fc_contract.determinism import clause_generation
 from fc_contract.fixtures import CONTRACT_KEY, fc, fc_limits, fc_settings, fc_spec, fc_target
@@ -20,6 +19,7 @@ from fc_contract.replay import ReplayMiss
 from fc_contract.report import summary_lines
 from fc_contract.sdk_replay import REPORT_KEY
 from fc_contract.shown import visible
+from fc_contract.stops import RequestRefused, RunAborted, StillThrottled
 from fc_contract.targets import preflight
 from fc_contract.verdict import ContractFailure
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from fc_contract import __version__, cassettes
+from fc_contract import __version__, cassette_writer
 from fc_contract.contract import Contract
 from fc_contract.redact import Redactor
 from fc_contract.shown import visible
@@ -25,7 +25,7 @@ def save_recording(contract: Contract) -> None:
         "profile": settings.profile, "service": settings.service, "function": settings.function,
         "invalid_input": settings.invalid_input,
     }
-    written = cassettes.save(settings.cassette_dir, contract.client.recording or [], metadata, redactor)
+    written = cassette_writer.save(settings.cassette_dir, contract.client.recording or [], metadata, redactor)
     contract.note(f"recorded {len(contract.client.recording or [])} interactions into {len(written)} cassettes "
                   f"in {settings.cassette_dir}")
 
