@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-from collections.abc import Generator, Sequence
+import random
+from collections.abc import Generator, Iterator, Sequence
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,7 @@ from fc_contract.determinism import clause_generation
 from fc_contract.fixtures import CONTRACT_KEY, fc, fc_limits, fc_settings, fc_spec, fc_target
 from fc_contract.options import SETTINGS_KEY, Settings, add_options
 from fc_contract.recording import save_recording, write_request_log
-from fc_contract.replay import ReplayMiss
+from fc_contract.replay import Replayer, ReplayMiss
 from fc_contract.report import summary_lines
 from fc_contract.sdk_replay import REPORT_KEY
 from fc_contract.shown import visible
@@ -71,10 +72,25 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "fc_sdk: an SDK clause; it replays the cassettes through an official SDK")
     config.addinivalue_line("markers", "fc_thorough: runs in the thorough profile only (random generation on top)")
     config.stash[SETTINGS_KEY] = Settings.from_config(config)
-    profiles.load(config.stash[SETTINGS_KEY].profile)
+    profiles.register()
     config.stash[CONFORMANCE_KEY] = Conformance()
     config.stash[COLLECTOR_KEY] = _Collector(config.stash[CONFORMANCE_KEY])
     config.pluginmanager.register(config.stash[COLLECTOR_KEY], "fc-contract-conformance")
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_make_collect_report(collector: pytest.Collector) -> Generator[None, object, object]:
+    """Collect the clause modules under fc-contract's hypothesis profile, and nothing else."""
+    path = Path(collector.path)  # the module and what it holds (schemathesis collects its cases below it)
+    if not (path.suffix == ".py" and _is_contract_module(path)):
+        return (yield)
+    with profiles.active(collector.config.stash[SETTINGS_KEY].profile):
+        return (yield)
+
+
+def _is_contract_module(path: Path) -> bool:
+    """A module of a contracts directory: the description lies beside it or one level up."""
+    return any((folder / "openapi.yaml").is_file() for folder in (path.parent, path.parent.parent))
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -129,6 +145,19 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
 
 
 @pytest.hookimpl(wrapper=True)
+def pytest_runtest_protocol(item: pytest.Item) -> Generator[None, object, object]:
+    """A clause or SDK test, from setup to teardown, under fc-contract's profile; the global random kept."""
+    if not (item.get_closest_marker("fc_clause") or item.get_closest_marker("fc_sdk")):
+        return (yield)
+    state = random.getstate()
+    try:
+        with profiles.active(item.config.stash[SETTINGS_KEY].profile):
+            return (yield)
+    finally:
+        random.setstate(state)
+
+
+@pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Generator[None, object, object]:
     """A failure's evidence (request as curl, response excerpt) travels in the report, for --fc-report."""
     report = yield
@@ -170,8 +199,9 @@ def pytest_runtest_call(item: pytest.Item) -> Generator[None, None, None]:
     # Seeded from the clause and test name, not the path: an installed copy replays what a clone recorded.
     scope = clause_generation(f"fc-contract {_clause(item)} {item.name}") if item.get_closest_marker(
         "fc_clause") else contextlib.nullcontext()
+    replayer = contract.target.replayer if contract is not None else None
     try:
-        with scope:
+        with scope, _replaying(replayer):
             return (yield)
     except BaseException as exc:
         aborted, missed = _find(exc, RunAborted), _find(exc, ReplayMiss)
@@ -188,6 +218,19 @@ def pytest_runtest_call(item: pytest.Item) -> Generator[None, None, None]:
     if throttled is not None and missed is None and refused is None:
         pytest.skip(visible(f"[{_clause(item)}] {throttled}"))
     pytest.fail(visible(f"[{_clause(item) or 'replay'}] {missed or refused}"), pytrace=False)
+
+
+@contextlib.contextmanager
+def _replaying(replayer: Replayer | None) -> Iterator[None]:
+    """Replay (and refuse sockets) while a clause test runs, not while any other test does."""
+    if replayer is None:
+        yield
+        return
+    replayer.start()
+    try:
+        yield
+    finally:
+        replayer.pause()
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:

@@ -1,6 +1,15 @@
-"""Hypothesis profiles: dev (fast), ci (the default: derandomised, bounded), thorough (nightly)."""
+"""Hypothesis profiles: dev (fast), ci (the default: derandomised, bounded), thorough (nightly).
+
+They apply to fc-contract's clause tests only: a profile is active while the clause modules are
+collected (hypothesis and schemathesis take the default settings when a test is decorated) and
+while a clause test runs, and the profile that was active before is put back after. Other tests
+of the same run keep their own profile.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from hypothesis import HealthCheck, Phase, settings
 
@@ -17,8 +26,18 @@ PROFILES = {
 }
 
 
-def load(name: str) -> None:
-    """Register every profile and activate `name`."""
+def register() -> None:
+    """Register every profile as fc-<name>, loading none."""
     for profile, value in PROFILES.items():
         settings.register_profile(f"fc-{profile}", value)
+
+
+@contextmanager
+def active(name: str) -> Iterator[None]:
+    """Profile fc-`name` as hypothesis's default for the block; the previous profile after it."""
+    previous = settings.get_current_profile_name()
     settings.load_profile(f"fc-{name}")
+    try:
+        yield
+    finally:
+        settings.load_profile(previous)

@@ -97,7 +97,14 @@ class Replayer:
                 self.mock.add(Recorded(interaction, base_url))
         self._saved: dict[str, Any] = {}
 
+    @property
+    def active(self) -> bool:
+        return bool(self._saved)
+
     def start(self) -> None:
+        """Serve the recordings and refuse sockets (in this process) until `pause` or `stop`."""
+        if self.active:
+            return
         self.mock.start()
         self._saved = {"connect": socket.socket.connect, "connect_ex": socket.socket.connect_ex}
 
@@ -108,8 +115,14 @@ class Replayer:
         socket.socket.connect = refuse  # type: ignore[method-assign, assignment]
         socket.socket.connect_ex = refuse  # type: ignore[method-assign, assignment]
 
-    def stop(self) -> None:
+    def pause(self) -> None:
+        """Put requests and sockets back as they were, keeping the recordings for the next `start`."""
         for name, original in self._saved.items():
             setattr(socket.socket, name, original)
-        self.mock.stop()
+        self._saved = {}
+        self.mock.stop(allow_assert=False)
+
+    def stop(self) -> None:
+        if self.active:
+            self.pause()
         self.mock.reset()

@@ -158,8 +158,7 @@ def check_insecure(settings: Settings, url: str) -> None:
 def replay_target(settings: Settings) -> Target:
     """The cassettes, served offline through `responses`."""
     loaded = load_cassettes(settings.cassette_dir)
-    replayer = Replayer(loaded, REPLAY_BASE)
-    replayer.start()
+    replayer = Replayer(loaded, REPLAY_BASE)  # started only while a test of the contract runs (the plugin)
     return Target("replay", REPLAY_BASE, closers=[replayer.stop], replayer=replayer,
                   description=f"replay of {settings.cassette_dir}")
 
