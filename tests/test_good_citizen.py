@@ -57,8 +57,10 @@ settings.load_profile("mine")
 
 @pytest.fixture
 def repository(pytester: pytest.Pytester) -> pytest.Pytester:
+    """A mock server's repository: its own profile, tests, and a description of the API beside them."""
     pytester.makeconftest(PROFILE)
     pytester.makepyfile(test_mine=UNRELATED)
+    shutil.copy(CONTRACTS / "openapi.yaml", pytester.path / "openapi.yaml")
     return pytester
 
 

@@ -44,7 +44,8 @@ def test_a_listing_beyond_max_pages_skips_saying_how_to_read_it(server: Server, 
     server.app = FakeFC(seed_store(350))  # 2 pages and one more may be read: 300 configs
     verdict = run_contracts(f"--fc-target={server.url}", "--fc-max-pages=2")
     assert verdict.exit_code == 0, verdict.output
-    assert "more than 300 configs (2 pages of limit=100); raise --fc-max-pages" in verdict.output
+    assert "more than 300 configs (it reads --fc-max-pages=2 pages of limit=100 and one more); raise --fc-max-pages" \
+        in verdict.output
     assert "loop" not in verdict.output
     assert "runaway" not in verdict.output
 

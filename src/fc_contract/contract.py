@@ -107,8 +107,9 @@ class Contract:
         """
         result = self.walk(TRUTH_LIMIT)
         if result.end is End.TOO_LARGE:
-            clause.skip(f"a listing the ground truth walk can read: more than {len(result.items)} configs "
-                        f"({self.settings.max_pages} pages of limit={TRUTH_LIMIT}); raise --fc-max-pages")
+            clause.skip(f"a listing the ground truth walk can read: more than {len(result.items)} configs (it reads "
+                        f"--fc-max-pages={self.settings.max_pages} pages of limit={TRUTH_LIMIT} and one more); "
+                        "raise --fc-max-pages")
         if not result.complete and skip_if_broken:
             clause.skip(f"a listing that ends, and the limit={TRUTH_LIMIT} walk ended with {result.end.value} "
                         "(pagination.termination says why)")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import functools
 import random
 from collections.abc import Generator, Iterator, Sequence
 from pathlib import Path
@@ -88,9 +89,23 @@ def pytest_make_collect_report(collector: pytest.Collector) -> Generator[None, o
         return (yield)
 
 
+@functools.cache
 def _is_contract_module(path: Path) -> bool:
-    """A module of a contracts directory: the description lies beside it or one level up."""
-    return any((folder / "openapi.yaml").is_file() for folder in (path.parent, path.parent.parent))
+    """A clause module: it uses fc_contract, and a description lies beside it or one level up.
+
+    Both, because a mock server's repository may well keep an openapi.yaml beside its own tests.
+    """
+    if _description_dir(path) is None:
+        return False
+    try:
+        return "fc_contract" in path.read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        return False
+
+
+def _description_dir(path: Path) -> Path | None:
+    """The directory holding the description of a clause module at `path`: beside it or one level up."""
+    return next((folder for folder in (path.parent, path.parent.parent) if (folder / "openapi.yaml").is_file()), None)
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -134,7 +149,7 @@ def _contracts_dir(items: Sequence[pytest.Item]) -> Path | None:
     """The directory of the clause modules being run: the nearest holding openapi.yaml above the first."""
     for item in items:
         if item.get_closest_marker("fc_clause") or item.get_closest_marker("fc_sdk"):
-            return next((d for d in Path(item.path).parents if (d / "openapi.yaml").is_file()), None)
+            return _description_dir(Path(item.path))
     return None
 
 
