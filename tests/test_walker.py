@@ -84,3 +84,11 @@ def test_a_dead_server_is_an_error_not_an_exception() -> None:
     result = walk(Client(url, Spec()), "demo-service", "helloworld", 20, max_pages=3)
     assert result.end is End.ERROR
     assert "connection failed" in result.detail
+
+
+def test_a_walk_keeps_no_more_page_bytes_than_allowed(server: Server, client: Client) -> None:
+    server.app = FakeFC(seed_store(45))
+    result = walk(client, "demo-service", "helloworld", 5, max_pages=100, total=45, max_bytes=5000)
+    assert result.end is End.OVER_ALLOWANCE
+    assert sum(len(page.body) for page in result.pages[:-1]) <= 5000
+    assert "bytes the walks may keep" in result.detail

@@ -14,6 +14,7 @@ from fc_contract.verdict import Clause
 from fc_contract.walker import End, Walk, walk
 
 TRUTH_LIMIT = 100
+WALK_BYTES = 256 * 1024 * 1024  # page bodies all walks together keep; past it a walk stops unjudged
 ABSENT_SERVICE = "fc-contract-absent-service"
 ABSENT_FUNCTION = "fc-contract-absent-function"
 
@@ -31,6 +32,7 @@ class Contract:
         self.coverage: dict[str, dict[str, str]] = {}  # clause id -> kind of check -> what it covered
         self._walks: dict[int | None, Walk] = {}
         self._plan: WalkPlan | None = None
+        self._bytes_left = WALK_BYTES
 
     @property
     def strict(self) -> bool:
@@ -60,7 +62,8 @@ class Contract:
                 total = len(truth.items) if truth.complete else len({repr(q) for q in truth.qualifiers()})
                 allowance = self.plan().allowance(limit)
             result = walk(self.client, self.service, self.function, limit, self.settings.max_pages, total,
-                          allowance)
+                          allowance, max(self._bytes_left, 0))
+            self._bytes_left -= sum(len(page.body) for page in result.pages)
             if fresh:
                 return result
             self._walks[limit] = result
@@ -83,8 +86,9 @@ class Contract:
         walks = [self.walk(limit) for limit in plan.limits]
         self.cover(clause, "walks", plan.coverage(sum(len(w.pages) for w in walks if w.limit != TRUTH_LIMIT)))
         for unjudged in (w for w in walks if w.end is End.OVER_ALLOWANCE):
-            self.note(f"{clause.id}: the limit={unjudged.limit} walk was stopped unjudged after "
-                      f"{len(unjudged.pages)} requests, twice its estimate (pages smaller than the ground truth's)")
+            why = ("" if "bytes the walks may keep" in unjudged.detail
+                   else ", twice its estimate (pages smaller than the ground truth's)")
+            self.note(f"{clause.id}: the limit={unjudged.limit} walk was stopped unjudged: {unjudged.detail}{why}")
         return walks
 
     def first_page(self, limit: int) -> Exchange:
@@ -106,6 +110,9 @@ class Contract:
         A listing longer than --fc-max-pages full pages skips: that is the run's limit, not the server's fault.
         """
         result = self.walk(TRUTH_LIMIT)
+        if result.end is End.OVER_ALLOWANCE:
+            clause.skip(f"a listing whose pages fit the walks' memory budget of {WALK_BYTES // (1024 * 1024)} MiB; "
+                        f"the limit={TRUTH_LIMIT} walk passed it after {len(result.pages)} pages")
         if result.end is End.TOO_LARGE:
             clause.skip(f"a listing the ground truth walk can read: more than {len(result.items)} configs (it reads "
                         f"--fc-max-pages={self.settings.max_pages} pages of limit={TRUTH_LIMIT} and one more); "

@@ -18,7 +18,7 @@ class End(Enum):
     CYCLE = "token cycle"  # a token served earlier came back
     CAP = "page cap"  # more pages than the listing can need, the last ones bringing nothing new
     TOO_LARGE = "too large"  # the ground truth walk reached --fc-max-pages still serving new configs
-    OVER_ALLOWANCE = "over its allowance"  # still serving new configs when its planned requests ran out
+    OVER_ALLOWANCE = "over its allowance"  # still serving new configs when its planned requests or bytes ran out
     ERROR = "error response"  # not a 200
     BROKEN = "unusable page"  # 200, but no configs list or a nextToken of the wrong type
 
@@ -77,13 +77,16 @@ def _past_the_end(result: Walk, total: int) -> bool:
     return reached is not None and len(result.pages) > reached + 1
 
 
-def _stop(result: Walk, total: int | None, max_pages: int, allowance: int | None, fresh: int) -> End | None:
+def _stop(result: Walk, total: int | None, max_pages: int, allowance: int | None, fresh: int,
+          over_bytes: bool) -> End | None:
     """Why a walk whose token goes on must stop now, if it must; `fresh`: new configs on the last page.
 
     The ground truth (total unknown) may read `max_pages` pages plus one empty last page; a walk of a
     listing of known size, ceil(total/s)+1 pages. Reaching a cap while the last page still brought new
     configs says the listing is larger than the run can afford, not that the server loops.
     """
+    if over_bytes:
+        return End.OVER_ALLOWANCE if fresh else End.CAP
     if total is None:
         if len(result.pages) <= max_pages:
             return None
@@ -96,17 +99,19 @@ def _stop(result: Walk, total: int | None, max_pages: int, allowance: int | None
 
 
 def walk(client: Client, service: str, function: str, limit: int | None, max_pages: int,
-         total: int | None = None, allowance: int | None = None) -> Walk:
+         total: int | None = None, allowance: int | None = None, max_bytes: int | None = None) -> Walk:
     """Walk the listing with `limit` (None: omit it), stopping at its end, at a loop or at its bound.
 
     Without the listing's size `total` (the ground truth walk) the bound is `max_pages` pages plus
     one; with it, ceil(total/s)+1, where s is the smallest page served so far (the documentation
-    allows pages smaller than limit), and `allowance` requests at most (the run's plan for it).
+    allows pages smaller than limit), and `allowance` requests at most (the run's plan for it). A walk
+    whose page bodies pass `max_bytes` stops too: what the run keeps in memory is bounded.
     """
     result = Walk(limit)
     token: str | None = None
     seen: dict[str, int] = {}
     known: set[str] = set()
+    kept = 0  # bytes of the page bodies this walk keeps
     while True:
         query = [("limit", str(limit))] if limit is not None else []
         if token is not None:
@@ -140,9 +145,12 @@ def walk(client: Client, service: str, function: str, limit: int | None, max_pag
             result.detail = f"page {again} returned the nextToken page {first} already returned: {token[:60]!r}"
             return result
         seen[token] = len(result.pages)
-        stop = _stop(result, total, max_pages, allowance, fresh)
+        kept += len(page.body)
+        over_bytes = max_bytes is not None and kept > max_bytes
+        stop = _stop(result, total, max_pages, allowance, fresh, over_bytes)
         if stop is not None:
             result.end = stop
             result.detail = (f"still no last page after {len(result.pages)} requests ({len(known)} distinct configs"
-                             + (f" of {total}" if total is not None else "") + ")")
+                             + (f" of {total}" if total is not None else "") + ")"
+                             + (f"; its pages passed the {max_bytes} bytes the walks may keep" if over_bytes else ""))
             return result
