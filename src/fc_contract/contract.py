@@ -63,7 +63,7 @@ class Contract:
                 allowance = self.plan().allowance(limit)
             result = walk(self.client, self.service, self.function, limit, self.settings.max_pages, total,
                           allowance, max(self._bytes_left, 0))
-            self._bytes_left -= sum(len(page.body) for page in result.pages)
+            self._bytes_left -= result.kept
             if fresh:
                 return result
             self._walks[limit] = result
@@ -86,9 +86,7 @@ class Contract:
         walks = [self.walk(limit) for limit in plan.limits]
         self.cover(clause, "walks", plan.coverage(sum(len(w.pages) for w in walks if w.limit != TRUTH_LIMIT)))
         for unjudged in (w for w in walks if w.end is End.OVER_ALLOWANCE):
-            why = ("" if "bytes the walks may keep" in unjudged.detail
-                   else ", twice its estimate (pages smaller than the ground truth's)")
-            self.note(f"{clause.id}: the limit={unjudged.limit} walk was stopped unjudged: {unjudged.detail}{why}")
+            self.note(f"{clause.id}: the limit={unjudged.limit} walk was stopped unjudged: {unjudged.detail}")
         return walks
 
     def first_page(self, limit: int) -> Exchange:

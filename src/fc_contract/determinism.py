@@ -5,6 +5,7 @@ the project's own loaded modules. Which modules are loaded differs between a rec
 (the SDK clauses load multiprocessing, which registers `__mp_main__`, the pytest script, as one), so
 the same derandomised test would send other requests. Hypothesis has no public switch for this: while
 a clause test runs, its pool of local constants is empty, and the previous function is put back after.
+The global random is seeded here; the plugin puts its previous state back after the whole test.
 """
 
 from __future__ import annotations
@@ -20,7 +21,6 @@ from hypothesis.internal.constants_ast import Constants
 @contextmanager
 def clause_generation(seed: str) -> Iterator[None]:
     """Seed the global random (schemathesis draws from it) and hide local constants, for one test."""
-    state = random.getstate()
     random.seed(seed)
     original = getattr(providers, "_get_local_constants", None)
     if original is not None:
@@ -30,4 +30,3 @@ def clause_generation(seed: str) -> Iterator[None]:
     finally:
         if original is not None:
             providers._get_local_constants = original
-        random.setstate(state)

@@ -51,7 +51,8 @@ class WalkPlan:
         return walk_cost(self.total, limit, self.page)
 
     def allowance(self, limit: int | None) -> int:
-        """Requests a planned walk may take before it is stopped unjudged: twice its estimate."""
+        """Requests a planned walk may take before it is stopped unjudged: twice its estimate (pages may be
+        smaller than the ground truth's), plus one."""
         return 2 * self.cost(limit) + 1
 
     def coverage(self, requests: int) -> str:

@@ -147,10 +147,12 @@ def pytest_collection_finish(session: pytest.Session) -> None:
 
 def _contracts_dir(items: Sequence[pytest.Item]) -> Path | None:
     """The directory of the clause modules being run: the nearest holding openapi.yaml above the first."""
-    for item in items:
-        if item.get_closest_marker("fc_clause") or item.get_closest_marker("fc_sdk"):
-            return _description_dir(Path(item.path))
-    return None
+    return next((_description_dir(Path(item.path)) for item in items if _is_contract_test(item)), None)
+
+
+def _is_contract_test(item: pytest.Item) -> bool:
+    """A clause or SDK clause test: what fc-contract's profile, seeding and replay apply to."""
+    return item.get_closest_marker("fc_clause") is not None or item.get_closest_marker("fc_sdk") is not None
 
 
 def pytest_runtest_setup(item: pytest.Item) -> None:
@@ -162,7 +164,7 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_protocol(item: pytest.Item) -> Generator[None, object, object]:
     """A clause or SDK test, from setup to teardown, under fc-contract's profile; the global random kept."""
-    if not (item.get_closest_marker("fc_clause") or item.get_closest_marker("fc_sdk")):
+    if not _is_contract_test(item):
         return (yield)
     state = random.getstate()
     try:
@@ -206,7 +208,7 @@ def _find(exc: BaseException, kind: type[BaseException]) -> BaseException | None
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_call(item: pytest.Item) -> Generator[None, None, None]:
     """Count requests per clause; a replay miss fails the test; a spent budget or dead target stops the run."""
-    if not (item.get_closest_marker("fc_clause") or item.get_closest_marker("fc_sdk")):
+    if not _is_contract_test(item):
         return (yield)  # not a clause test: nothing here is fc-contract's business
     contract = item.config.stash.get(CONTRACT_KEY, None)
     if contract is not None:

@@ -37,6 +37,7 @@ class Walk:
     item_pages: list[int] = field(default_factory=list)  # the index in `pages` of each item
     end: End = End.LAST_PAGE
     detail: str = ""
+    kept: int = 0  # bytes of the page bodies the walk keeps
 
     @property
     def last(self) -> Exchange:
@@ -111,13 +112,13 @@ def walk(client: Client, service: str, function: str, limit: int | None, max_pag
     token: str | None = None
     seen: dict[str, int] = {}
     known: set[str] = set()
-    kept = 0  # bytes of the page bodies this walk keeps
     while True:
         query = [("limit", str(limit))] if limit is not None else []
         if token is not None:
             query.append(("nextToken", token))
         page = client.list(service, function, query)
         result.pages.append(page)
+        result.kept += len(page.body)
         data = page.json()
         if page.status != 200:
             result.end, result.detail = End.ERROR, page.describe()
@@ -145,12 +146,12 @@ def walk(client: Client, service: str, function: str, limit: int | None, max_pag
             result.detail = f"page {again} returned the nextToken page {first} already returned: {token[:60]!r}"
             return result
         seen[token] = len(result.pages)
-        kept += len(page.body)
-        over_bytes = max_bytes is not None and kept > max_bytes
+        over_bytes = max_bytes is not None and result.kept > max_bytes
         stop = _stop(result, total, max_pages, allowance, fresh, over_bytes)
         if stop is not None:
             result.end = stop
+            why = (f"; its pages passed the {max_bytes} bytes the walks may keep" if over_bytes
+                   else f"; it used the {allowance} requests planned for it" if stop is End.OVER_ALLOWANCE else "")
             result.detail = (f"still no last page after {len(result.pages)} requests ({len(known)} distinct configs"
-                             + (f" of {total}" if total is not None else "") + ")"
-                             + (f"; its pages passed the {max_bytes} bytes the walks may keep" if over_bytes else ""))
+                             + (f" of {total}" if total is not None else "") + ")" + why)
             return result
