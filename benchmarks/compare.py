@@ -22,7 +22,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 from fc_contract.fake import FakeFC, seed_store  # noqa: E402
 from fc_contract.fake.server import Server  # noqa: E402
-from fc_contract.spec import SPEC_PATH  # noqa: E402
+from fc_contract.settings import SPEC_PATH  # noqa: E402
 from variants import MUTANTS  # noqa: E402
 
 BIN = Path(sys.executable).parent

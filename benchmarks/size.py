@@ -23,13 +23,14 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 
 from compare import Counting  # noqa: E402
 
-from fc_contract.client import Client  # noqa: E402
 from fc_contract.fake import FakeFC, seed_store  # noqa: E402
 from fc_contract.fake.server import Server  # noqa: E402
-from fc_contract.spec import OPERATION_PATH, Spec  # noqa: E402
-from fc_contract.walker import walk  # noqa: E402
+from fc_contract.http.api import list_path  # noqa: E402
+from fc_contract.http.client import Client  # noqa: E402
+from fc_contract.judging.spec import Spec  # noqa: E402
+from fc_contract.judging.walker import walk  # noqa: E402
 
-PATH = OPERATION_PATH.format(serviceName="demo-service", functionName="helloworld")
+PATH = list_path("demo-service", "helloworld")
 
 
 def bare_loop(base: str) -> int:
@@ -45,7 +46,7 @@ def bare_loop(base: str) -> int:
 
 
 def suite_walk(base: str) -> int:
-    return len(walk(Client(base, Spec()), "demo-service", "helloworld", 100, max_pages=200).pages)
+    return len(walk(Client(base, inspect=Spec().inspect), "demo-service", "helloworld", 100, max_pages=200).pages)
 
 
 def median_seconds(job: object, base: str, times: int = 5) -> float:

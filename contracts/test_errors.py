@@ -16,9 +16,7 @@ from __future__ import annotations
 
 import pytest
 
-from fc_contract.contract import ABSENT_FUNCTION, ABSENT_SERVICE, Contract
-from fc_contract.judge import expect_error
-from fc_contract.verdict import Clause
+from fc_contract import ABSENT_FUNCTION, ABSENT_SERVICE, Clause, Contract, expect_error
 
 CLAUSE = Clause("errors")
 pytestmark = CLAUSE.mark

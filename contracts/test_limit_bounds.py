@@ -14,11 +14,7 @@ import re
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from fc_contract.contract import Contract
-from fc_contract.exchange import Exchange
-from fc_contract.judge import expect_error, expect_page
-from fc_contract.plan import LIMITS, spans
-from fc_contract.verdict import Clause
+from fc_contract import LIMITS, Clause, Contract, Exchange, expect_error, expect_page, spans
 
 CLAUSE = Clause("limit.bounds")
 pytestmark = CLAUSE.mark

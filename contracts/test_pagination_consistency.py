@@ -16,9 +16,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from fc_contract.contract import TRUTH_LIMIT, Contract
-from fc_contract.verdict import Clause
-from fc_contract.walker import Walk
+from fc_contract import TRUTH_LIMIT, Clause, Contract, Walk
 
 CLAUSE = Clause("pagination.consistency")
 pytestmark = CLAUSE.mark
@@ -64,7 +62,7 @@ def _judge_walk(truth: Walk, walk: Walk) -> None:
 
 
 def test_the_pages_make_up_the_listing(fc: Contract) -> None:
-    """Every planned walk: all limits 1..100 and none, where the budget allows (see fc_contract.plan)."""
+    """Every planned walk: all limits 1..100 and none, where the budget allows (see fc_contract.judging.plan)."""
     truth = _needs(fc, 2)
     for walk in fc.planned_walks(CLAUSE):
         _judge_walk(truth, walk)

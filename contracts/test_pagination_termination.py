@@ -10,9 +10,7 @@ a token that comes back is a loop, reported at once.
 
 from __future__ import annotations
 
-from fc_contract.contract import TRUTH_LIMIT, Contract
-from fc_contract.verdict import Clause
-from fc_contract.walker import End, Walk, request_bound
+from fc_contract import TRUTH_LIMIT, Clause, Contract, End, Walk, request_bound
 
 CLAUSE = Clause("pagination.termination")
 pytestmark = CLAUSE.mark
@@ -38,7 +36,7 @@ def test_the_full_listing_ends(fc: Contract) -> None:
 
 
 def test_every_walk_ends_within_its_bound(fc: Contract) -> None:
-    """Every planned walk: all limits 1..100 and none, where the budget allows (see fc_contract.plan)."""
+    """Every planned walk: all limits 1..100 and none, where the budget allows (see fc_contract.judging.plan)."""
     total = len(fc.truth(CLAUSE).items)
     for walk in fc.planned_walks(CLAUSE):
         _judge(walk, total)

@@ -13,9 +13,7 @@ from __future__ import annotations
 
 import pytest
 
-from fc_contract.contract import ABSENT_SERVICE, Contract
-from fc_contract.exchange import Exchange
-from fc_contract.verdict import Clause
+from fc_contract import ABSENT_SERVICE, Clause, Contract, Exchange
 
 CLAUSE = Clause("response.shape")
 pytestmark = CLAUSE.mark
@@ -33,7 +31,7 @@ def test_the_first_page_conforms(fc: Contract) -> None:
 
 
 def test_every_page_of_a_walk_conforms(fc: Contract) -> None:
-    """Every page of every planned walk (see fc_contract.plan)."""
+    """Every page of every planned walk (see fc_contract.judging.plan)."""
     for walk in fc.planned_walks(CLAUSE):
         for number, page in enumerate(walk.pages, start=1):
             _conforms(page, f"page {number} of a {'no-limit' if walk.limit is None else f'limit={walk.limit}'} walk")

@@ -19,9 +19,7 @@ import requests
 import schemathesis
 from schemathesis import GenerationMode
 
-from fc_contract.contract import Contract
-from fc_contract.exchange import Exchange
-from fc_contract.verdict import Clause
+from fc_contract import Clause, Contract, Exchange
 
 CLAUSE = Clause("schema.fuzz")
 pytestmark = CLAUSE.mark

@@ -14,14 +14,15 @@ from typing import Any
 import pytest
 import yaml
 
-from fc_contract import cassette_writer, cassettes
-from fc_contract.cassettes import CassetteError
-from fc_contract.exchange import Exchange
+from fc_contract import cassettes
+from fc_contract.cassettes import writer as cassette_writer
+from fc_contract.cassettes.format import CassetteError
+from fc_contract.cassettes.replay import NetworkDuringReplay, Replayer
 from fc_contract.fake import seed_store
 from fc_contract.fake.server import Server
-from fc_contract.redact import Redactor
-from fc_contract.replay import NetworkDuringReplay, Replayer
-from fc_contract.spec import Spec
+from fc_contract.http.exchange import Exchange
+from fc_contract.http.redact import Redactor
+from fc_contract.judging.spec import Spec
 from harness import ROOT, Verdict
 from variants import AdditiveFields
 
@@ -165,7 +166,7 @@ def test_a_stale_cassette_warns_and_fails_under_strict(copied: Path, run_contrac
     assert "warning: errors.yaml recorded from another OpenAPI description" in verdict.output
     strict = run_contracts(f"--fc-cassettes={copied}", "--fc-strict-cassettes")
     assert strict.exit_code == 4
-    assert "ERROR: --fc-strict-cassettes: errors.yaml recorded from another OpenAPI description" in strict.output
+    assert "--fc-strict-cassettes: errors.yaml recorded from another OpenAPI description" in strict.output
 
 
 @pytest.mark.parametrize(("damage", "message"), [

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from fc_contract.fake import FakeFC, seed_store
 from fc_contract.fake.store import load_store
-from fc_contract.spec import Spec
+from fc_contract.judging.spec import Spec
 from wsgi import call
 
 LIST = "/2021-04-06/services/demo-service/functions/helloworld/async-invoke-configs"

@@ -11,17 +11,17 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from fc_contract import cassettes
-from fc_contract.cassettes import REPLAY_BASE, CassetteError
-from fc_contract.client import Client, Limits
-from fc_contract.conformance import evidence_of
+from fc_contract.cassettes.format import REPLAY_BASE, CassetteError
+from fc_contract.cassettes.replay import Replayer
 from fc_contract.fake import FakeFC, seed_store
-from fc_contract.judge import expect_error, expect_page
-from fc_contract.replay import Replayer
-from fc_contract.shown import visible
-from fc_contract.spec import Spec
-from fc_contract.stops import AuthenticationFailed, StillThrottled
-from fc_contract.verdict import Clause, ContractFailure
-from fc_contract.walker import walk
+from fc_contract.http.client import Client, Limits
+from fc_contract.http.shown import visible
+from fc_contract.http.stops import AuthenticationFailed, StillThrottled
+from fc_contract.judging.clause import Clause, ContractFailure
+from fc_contract.judging.expect import expect_error, expect_page
+from fc_contract.judging.spec import Spec
+from fc_contract.judging.walker import walk
+from fc_contract.plugin.conformance import evidence_of
 from harness import ROOT, Verdict
 from rawserver import raw_server, rotating
 
@@ -80,7 +80,7 @@ def hostile_url() -> object:
 def test_no_response_a_server_can_send_escapes_the_client(hostile_url: str, response: list[bytes | float]) -> None:
     SERVED[:] = response
     TRIED[0] += 1
-    client = Client(hostile_url, Spec(), limits=LIMITS)
+    client = Client(hostile_url, limits=LIMITS, inspect=Spec().inspect)
     client.sleep = lambda _: None
     clause = Clause("fuzz")
     started = time.monotonic()

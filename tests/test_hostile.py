@@ -8,18 +8,20 @@ from pathlib import Path
 
 import pytest
 
-from fc_contract import cassette_writer, cassettes
-from fc_contract.cassettes import CassetteError
-from fc_contract.client import HISTORY_BODY, Client, Limits
-from fc_contract.exchange import Exchange
-from fc_contract.judge import expect_page
-from fc_contract.options import FLAGS, OPTIONS, Settings, is_fc_endpoint, is_loopback
-from fc_contract.redact import Redactor
-from fc_contract.shown import fence, span, visible
-from fc_contract.spec import MAX_EXPLAINED, Spec
-from fc_contract.stops import StillThrottled
-from fc_contract.targets import open_target
-from fc_contract.verdict import Clause, ContractFailure
+from fc_contract import cassettes
+from fc_contract.cassettes import writer as cassette_writer
+from fc_contract.cassettes.format import CassetteError
+from fc_contract.http.client import HISTORY_BODY, Client, Limits
+from fc_contract.http.exchange import Exchange
+from fc_contract.http.redact import Redactor
+from fc_contract.http.shown import fence, span, visible
+from fc_contract.http.stops import StillThrottled
+from fc_contract.judging.clause import Clause, ContractFailure
+from fc_contract.judging.expect import expect_page
+from fc_contract.judging.spec import MAX_EXPLAINED, Spec
+from fc_contract.plugin.options import FLAGS, OPTIONS
+from fc_contract.plugin.targets import open_target
+from fc_contract.settings import Settings, is_fc_endpoint, is_loopback
 from harness import Verdict
 from rawserver import http, raw_server
 
@@ -28,7 +30,7 @@ FAST = Limits(connect_timeout=1, read_timeout=1, total_timeout=2, retries=1, bac
 
 
 def _client(url: str) -> Client:
-    client = Client(url, Spec(), limits=FAST)
+    client = Client(url, limits=FAST, inspect=Spec().inspect)
     client.sleep = lambda _: None
     return client
 
@@ -149,7 +151,7 @@ def test_a_url_naming_the_service_is_a_live_target(url: str, monkeypatch: pytest
     settings = _settings(target=url, allow_insecure=True)
     assert is_fc_endpoint(url)
     assert settings.signing_scheme == "acs3"
-    target = open_target(settings)
+    target = open_target(settings, Spec())
     try:
         assert target.kind == "live"  # read-only: the fc fixture refuses anything but GET
     finally:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from fc_contract.plan import LIMITS, plan_walks, spans, walk_cost
+from fc_contract.judging.plan import LIMITS, plan_walks, spans, walk_cost
 
 
 def test_a_small_listing_walks_every_limit_and_none() -> None:

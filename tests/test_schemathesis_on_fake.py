@@ -9,7 +9,7 @@ from schemathesis import GenerationMode
 from schemathesis.checks import CHECKS
 
 from fc_contract.fake import FakeFC, seed_store
-from fc_contract.spec import SPEC_PATH
+from fc_contract.settings import SPEC_PATH
 
 schema = schemathesis.openapi.from_path(SPEC_PATH)
 schema.config.generation.update(modes=[GenerationMode.POSITIVE, GenerationMode.NEGATIVE])

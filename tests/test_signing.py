@@ -11,7 +11,7 @@ import requests
 from fc_contract.fake import FakeFC, seed_store
 from fc_contract.fake.auth import Verifier
 from fc_contract.fake.server import Server
-from fc_contract.signing import EMPTY_SHA256, Acs3Signer, Credentials, FcSigner
+from fc_contract.http.signing import EMPTY_SHA256, Acs3Signer, Credentials, FcSigner
 
 KEY = Credentials("LTAI5tKnownAnswerKey0001", "known-answer-secret")
 STS = Credentials("STS.NTestKnownAnswer0001", "sts-secret", "CAIS-security-token/+=")

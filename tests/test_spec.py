@@ -14,7 +14,9 @@ from hypothesis import strategies as st
 from openapi_spec_validator import validate
 
 from fc_contract.fake import FakeFC, seed_store
-from fc_contract.spec import OPERATION_PATH, SPEC_PATH, Spec
+from fc_contract.http.api import LIST_OPERATION
+from fc_contract.judging.spec import Spec
+from fc_contract.settings import SPEC_PATH
 
 JSON_TYPES = {str: "string", int: "integer", bool: "boolean", float: "number"}
 
@@ -27,7 +29,7 @@ def test_the_description_is_valid_openapi_3_0() -> None:
 
 def test_schemathesis_loads_the_one_operation() -> None:
     schema = schemathesis.openapi.from_path(SPEC_PATH)
-    operation = schema[OPERATION_PATH]["GET"]
+    operation = schema[LIST_OPERATION]["GET"]
     assert operation.definition.raw["operationId"] == "ListFunctionAsyncInvokeConfigs"
 
 

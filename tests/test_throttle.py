@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from fc_contract.throttle import retry_delay
+from fc_contract.http.throttle import retry_delay
 
 
 def test_retry_after_seconds_are_honoured_and_capped() -> None:

@@ -4,18 +4,18 @@ from __future__ import annotations
 
 import pytest
 
-from fc_contract.client import Client
 from fc_contract.fake import FakeFC, seed_store
 from fc_contract.fake.faults import EndlessTokens
 from fc_contract.fake.server import Server, serve
-from fc_contract.spec import Spec
-from fc_contract.walker import End, page_bound, walk
+from fc_contract.http.client import Client
+from fc_contract.judging.spec import Spec
+from fc_contract.judging.walker import End, page_bound, walk
 from variants import RepeatsToken, ShortPages
 
 
 @pytest.fixture
 def client(server: Server) -> Client:
-    return Client(server.url, Spec())
+    return Client(server.url, inspect=Spec().inspect)
 
 
 def test_a_reference_walk_ends_on_the_last_page(server: Server, client: Client) -> None:
@@ -81,7 +81,7 @@ def test_an_error_page_ends_the_walk(client: Client) -> None:
 def test_a_dead_server_is_an_error_not_an_exception() -> None:
     with serve(FakeFC(seed_store(1))) as dead:
         url = dead.url
-    result = walk(Client(url, Spec()), "demo-service", "helloworld", 20, max_pages=3)
+    result = walk(Client(url, inspect=Spec().inspect), "demo-service", "helloworld", 20, max_pages=3)
     assert result.end is End.ERROR
     assert "connection failed" in result.detail
 

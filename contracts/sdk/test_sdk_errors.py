@@ -9,15 +9,15 @@ from __future__ import annotations
 
 import pytest
 
-from fc_contract import sdks
-from fc_contract.sdk_replay import Call, SdkReport
-from fc_contract.verdict import Clause
+from fc_contract.judging.clause import Clause
+from fc_contract.sdk import adapters
+from fc_contract.sdk.replay import Call, SdkReport
 
 CLAUSE = Clause("sdk.errors")
 pytestmark = [CLAUSE.mark, pytest.mark.fc_sdk]
 
 
-def test_recorded_errors_surface_with_code_and_request_id(request: pytest.FixtureRequest, sdk: sdks.Sdk,
+def test_recorded_errors_surface_with_code_and_request_id(request: pytest.FixtureRequest, sdk: adapters.Sdk,
                                                           sdk_calls: list[Call], sdk_report: SdkReport) -> None:
     errors = [call for call in sdk_calls
               if call.interaction.status >= 400 and not sdk.drops(call.limit, call.next_token)

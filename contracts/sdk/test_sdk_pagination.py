@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from fc_contract import sdks
-from fc_contract.cassettes import REPLAY_BASE, Cassette, Interaction
-from fc_contract.replay import Replayer
-from fc_contract.sdk_replay import expressible
-from fc_contract.verdict import Clause
+from fc_contract.cassettes.format import REPLAY_BASE, Cassette, Interaction
+from fc_contract.cassettes.replay import Replayer
+from fc_contract.judging.clause import Clause
+from fc_contract.sdk import adapters
+from fc_contract.sdk.replay import expressible
 
 CLAUSE = Clause("sdk.pagination")
 pytestmark = [CLAUSE.mark, pytest.mark.fc_sdk]
@@ -45,7 +45,7 @@ def _recorded_walk(cassettes: list[Cassette]) -> list[Interaction]:
 
 
 @pytest.mark.parametrize("last", ["", None, ABSENT], ids=["empty", "null", "absent"])
-def test_the_sdk_token_loop_ends(sdk: sdks.Sdk, sdk_cassettes: list[Cassette], last: object) -> None:
+def test_the_sdk_token_loop_ends(sdk: adapters.Sdk, sdk_cassettes: list[Cassette], last: object) -> None:
     walk = _recorded_walk(sdk_cassettes)
     if len(walk) < 2:
         CLAUSE.skip("a recorded walk of 2 pages or more (record with at least 2 configs)")

@@ -10,15 +10,15 @@ from __future__ import annotations
 
 import pytest
 
-from fc_contract import sdks
-from fc_contract.sdk_replay import Call, SdkReport, differences, leaves, without_nulls
-from fc_contract.verdict import Clause
+from fc_contract.judging.clause import Clause
+from fc_contract.sdk import adapters
+from fc_contract.sdk.replay import Call, SdkReport, differences, leaves, without_nulls
 
 CLAUSE = Clause("sdk.parsing")
 pytestmark = [CLAUSE.mark, pytest.mark.fc_sdk]
 
 
-def test_every_recorded_page_round_trips(sdk: sdks.Sdk, sdk_calls: list[Call], sdk_report: SdkReport) -> None:
+def test_every_recorded_page_round_trips(sdk: adapters.Sdk, sdk_calls: list[Call], sdk_report: SdkReport) -> None:
     pages = [call for call in sdk_calls
              if call.interaction.status == 200 and isinstance(call.recorded_json(), dict) and call.answered]
     if not pages:

@@ -12,16 +12,16 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from fc_contract import sdks
-from fc_contract.replay import request_key
-from fc_contract.sdk_replay import Call, SdkReport
-from fc_contract.verdict import Clause
+from fc_contract.cassettes.replay import request_key
+from fc_contract.judging.clause import Clause
+from fc_contract.sdk import adapters
+from fc_contract.sdk.replay import Call, SdkReport
 
 CLAUSE = Clause("sdk.request")
 pytestmark = [CLAUSE.mark, pytest.mark.fc_sdk]
 
 
-def _mismatch(sdk: sdks.Sdk, call: Call) -> str | None:
+def _mismatch(sdk: adapters.Sdk, call: Call) -> str | None:
     """What the SDK sent differently from the recorded request, or None."""
     if call.sent is None:
         return f"sent nothing ({call.outcome.error if call.outcome else 'no outcome'})"
@@ -40,7 +40,7 @@ def _mismatch(sdk: sdks.Sdk, call: Call) -> str | None:
     return None
 
 
-def test_every_recorded_request_is_sent_as_recorded(sdk: sdks.Sdk, sdk_calls: list[Call],
+def test_every_recorded_request_is_sent_as_recorded(sdk: adapters.Sdk, sdk_calls: list[Call],
                                                     sdk_report: SdkReport) -> None:
     judged = [call for call in sdk_calls if not sdk.drops(call.limit, call.next_token)]
     if not judged:
@@ -53,7 +53,7 @@ def test_every_recorded_request_is_sent_as_recorded(sdk: sdks.Sdk, sdk_calls: li
                     "the recorded path, query and headers", f"{len(problems)} differ; the first {problem}")
 
 
-def test_falsy_query_values_are_sent(request: pytest.FixtureRequest, sdk: sdks.Sdk, sdk_calls: list[Call],
+def test_falsy_query_values_are_sent(request: pytest.FixtureRequest, sdk: adapters.Sdk, sdk_calls: list[Call],
                                      sdk_report: SdkReport) -> None:
     """limit=0 must reach the server (which answers 400), not be dropped into the default of 20."""
     falsy = [call for call in sdk_calls if call.limit == 0 or call.next_token == ""]

@@ -1,3 +1,49 @@
-"""fc-contract: a contract-test suite for Function Compute 2.0's ListFunctionAsyncInvokeConfigs."""
+"""fc-contract: a contract-test suite for Function Compute 2.0's ListFunctionAsyncInvokeConfigs.
+
+The names below are the API for writing clauses of your own (README, "A clause of your own"); every
+other module is internal and may change. They load on first use, so `python -m fc_contract.fake`
+does not pay for the judging layer.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
+
+# name -> the module that defines it
+_PUBLIC = {
+    "Clause": "fc_contract.judging.clause", "ContractFailure": "fc_contract.judging.clause",
+    "Contract": "fc_contract.judging.contract", "expect_page": "fc_contract.judging.expect",
+    "expect_error": "fc_contract.judging.expect", "walk": "fc_contract.judging.walker",
+    "Walk": "fc_contract.judging.walker", "End": "fc_contract.judging.walker", "Exchange": "fc_contract.http.exchange",
+    "Client": "fc_contract.http.client", "Limits": "fc_contract.http.client", "Spec": "fc_contract.judging.spec",
+    "Settings": "fc_contract.settings", "Target": "fc_contract.plugin.targets",
+    "TRUTH_LIMIT": "fc_contract.judging.contract", "ABSENT_SERVICE": "fc_contract.judging.contract",
+    "ABSENT_FUNCTION": "fc_contract.judging.contract", "LIMITS": "fc_contract.judging.plan",
+    "spans": "fc_contract.judging.plan", "request_bound": "fc_contract.judging.walker",
+}
+__all__ = [
+    "ABSENT_FUNCTION", "ABSENT_SERVICE", "LIMITS", "TRUTH_LIMIT", "Clause", "Client", "Contract", "ContractFailure",
+    "End", "Exchange", "Limits", "Settings", "Spec", "Target", "Walk", "__version__", "expect_error", "expect_page",
+    "request_bound", "spans", "walk",
+]
+
+if TYPE_CHECKING:
+    from fc_contract.http.client import Client, Limits
+    from fc_contract.http.exchange import Exchange
+    from fc_contract.judging.clause import Clause, ContractFailure
+    from fc_contract.judging.contract import ABSENT_FUNCTION, ABSENT_SERVICE, TRUTH_LIMIT, Contract
+    from fc_contract.judging.expect import expect_error, expect_page
+    from fc_contract.judging.plan import LIMITS, spans
+    from fc_contract.judging.spec import Spec
+    from fc_contract.judging.walker import End, Walk, request_bound, walk
+    from fc_contract.plugin.targets import Target
+    from fc_contract.settings import Settings
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _PUBLIC:
+        raise AttributeError(f"module 'fc_contract' has no attribute {name!r}")
+    return getattr(importlib.import_module(_PUBLIC[name]), name)

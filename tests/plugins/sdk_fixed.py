@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from fc_contract import sdks
+from fc_contract.sdk import adapters
 
-_post_init = sdks.OpenApiSdk.__post_init__
+_post_init = adapters.OpenApiSdk.__post_init__
 
 
-def _with_false_defect(self: sdks.OpenApiSdk) -> None:
+def _with_false_defect(self: adapters.OpenApiSdk) -> None:
     _post_init(self)
     self.defects["sdk.request.falsy"] = "a defect this SDK does not have"
 
 
-sdks.OpenApiSdk.__post_init__ = _with_false_defect  # type: ignore[method-assign]
+adapters.OpenApiSdk.__post_init__ = _with_false_defect  # type: ignore[method-assign]

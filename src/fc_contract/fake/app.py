@@ -19,9 +19,9 @@ from fc_contract.fake.checks import check_put_body
 from fc_contract.fake.store import AsyncConfig, Store
 from fc_contract.fake.tokens import BadToken, TokenCodec
 from fc_contract.fake.wire import REASONS, FCError, Request, Response
+from fc_contract.http.api import LIST_PATH
 
 StartResponse = Callable[..., Any]
-LIST_PATH = re.compile(r"^/2021-04-06/services/([^/]+)/functions/([^/]+)/async-invoke-configs/?$")
 ONE_PATH = re.compile(r"^/2021-04-06/services/([^/]+)/functions/([^/]+)/async-invoke-config/?$")
 HEADER_ENUMS = {"X-Fc-Log-Type": ("Tail", "None"), "X-Fc-Invocation-Type": ("Sync", "Async")}
 LIMIT_RULE = "limit must be an integer between 1 and 100"

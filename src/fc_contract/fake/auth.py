@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from urllib.parse import quote
 
 from fc_contract.fake.wire import FCError, Request
-from fc_contract.signing import ACS3, acs3_signature, fc_signature
+from fc_contract.http.signing import ACS3, acs3_signature, fc_signature
 
 MAX_SKEW_SECONDS = 15 * 60
 ACS3_HEADER = re.compile(rf"^{ACS3} Credential=([^,]+),SignedHeaders=([^,]+),Signature=([0-9a-f]+)$")

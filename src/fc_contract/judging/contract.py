@@ -5,13 +5,13 @@ from __future__ import annotations
 import base64
 from collections.abc import Sequence
 
-from fc_contract.client import Client
-from fc_contract.exchange import Exchange
-from fc_contract.options import Settings
-from fc_contract.plan import LIMITS, WALK_SHARE, WalkPlan, plan_walks
-from fc_contract.targets import Target
-from fc_contract.verdict import Clause
-from fc_contract.walker import End, Walk, walk
+from fc_contract.http.client import Client
+from fc_contract.http.exchange import Exchange
+from fc_contract.judging.clause import Clause
+from fc_contract.judging.plan import LIMITS, WALK_SHARE, WalkPlan, plan_walks
+from fc_contract.judging.spec import Spec
+from fc_contract.judging.walker import End, Walk, walk
+from fc_contract.settings import Settings
 
 TRUTH_LIMIT = 100
 WALK_BYTES = 256 * 1024 * 1024  # page bodies all walks together keep; past it a walk stops unjudged
@@ -22,10 +22,12 @@ ABSENT_FUNCTION = "fc-contract-absent-function"
 class Contract:
     """What every clause needs: requests to the function under test, and the ground truth."""
 
-    def __init__(self, settings: Settings, client: Client, target: Target) -> None:
+    def __init__(self, settings: Settings, client: Client, spec: Spec) -> None:
         self.settings = settings
         self.client = client
-        self.target = target
+        self.spec = spec
+        if client.inspect is None:  # every list response is judged by this description as it arrives
+            client.inspect = spec.inspect
         self.service = settings.service
         self.function = settings.function
         self.notes: list[str] = []
@@ -70,7 +72,7 @@ class Contract:
         return self._walks[limit]
 
     def plan(self) -> WalkPlan:
-        """The walks this run affords besides the ground truth, sized from it (see fc_contract.plan)."""
+        """The walks this run affords besides the ground truth, sized from it (see fc_contract.judging.plan)."""
         if self._plan is None:
             truth = self.walk(TRUTH_LIMIT)
             total = len({repr(q) for q in truth.qualifiers()})

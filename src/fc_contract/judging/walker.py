@@ -6,8 +6,8 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
-from fc_contract.client import Client
-from fc_contract.exchange import Exchange
+from fc_contract.http.client import Client
+from fc_contract.http.exchange import Exchange
 
 
 class End(Enum):

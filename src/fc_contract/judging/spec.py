@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
-from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
 from pathlib import Path
@@ -17,11 +16,10 @@ from openapi_schema_validator import OAS30Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT4
 
-OPERATION_PATH = "/2021-04-06/services/{serviceName}/functions/{functionName}/async-invoke-configs"
-_HERE = Path(__file__).resolve().parent
-# Priority: a copy packaged beside the library (installed wheels), then the repository's contracts/.
-SPEC_CANDIDATES = (_HERE / "contracts" / "openapi.yaml", _HERE.parents[1] / "contracts" / "openapi.yaml")
-SPEC_PATH = next((p for p in SPEC_CANDIDATES if p.is_file()), SPEC_CANDIDATES[-1])
+from fc_contract.http.api import LIST_OPERATION, is_list_call
+from fc_contract.http.exchange import Exchange, ShapeReport
+from fc_contract.settings import SPEC_PATH
+
 DATE_FIELDS = ("createdTime", "lastModifiedTime")
 MAX_EXPLAINED = 20  # problems named per response: the first ones found bound the cost of a hostile body
 
@@ -47,14 +45,6 @@ def is_iso8601(value: Any) -> bool:
         return datetime.fromisoformat(value).tzinfo is not None
     except ValueError:
         return False
-
-
-@dataclass
-class ShapeReport:
-    """What validating one response against the description found."""
-
-    problems: list[str] = field(default_factory=list)
-    undocumented: set[str] = field(default_factory=set)
 
 
 def to_json_schema(node: Any) -> Any:
@@ -92,13 +82,18 @@ class Spec:
 
     @cached_property
     def operation(self) -> dict[str, Any]:
-        return dict(self.document["paths"][OPERATION_PATH]["get"])
+        return dict(self.document["paths"][LIST_OPERATION]["get"])
 
     def schema(self, name: str) -> dict[str, Any]:
         return dict(self.document["components"]["schemas"][name])
 
     def _validator(self, name: str) -> OAS30Validator:
         return OAS30Validator({"$ref": f"urn:fc-spec#/components/schemas/{name}"}, registry=self._registry)
+
+    def inspect(self, exchange: Exchange) -> None:
+        """Judge a list response into `exchange.shape` (the client calls it on receipt); others stay unjudged."""
+        if exchange.status is not None and is_list_call(exchange.method, exchange.url):
+            exchange.shape = self.validate(exchange.status, exchange.headers, exchange.body)
 
     def validate(self, status: int, headers: dict[str, str], body: bytes) -> ShapeReport:
         """Status, content type, X-Fc-Request-Id and body of one list response; never raises."""

@@ -4,28 +4,32 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from fc_contract import __version__, cassette_writer
-from fc_contract.contract import Contract
-from fc_contract.redact import Redactor
-from fc_contract.shown import visible
-from fc_contract.spec import contracts_hash, spec_hash
+from fc_contract import __version__
+from fc_contract.cassettes import writer
+from fc_contract.http.redact import Redactor
+from fc_contract.http.shown import visible
+from fc_contract.judging.contract import Contract
+from fc_contract.judging.spec import contracts_hash, spec_hash
 
 SOURCES = {"fake": "recorded against the reference server", "url": "recorded against a server at a URL",
            "live": "recorded against the live Function Compute service"}
 
 
-def save_recording(contract: Contract) -> None:
-    """Write the run's exchanges as cassettes, redacted, and note where they went."""
-    settings, target = contract.settings, contract.target
+def save_recording(contract: Contract, kind: str, description: str) -> None:
+    """Write the run's exchanges as cassettes, redacted, and note where they went.
+
+    `kind` and `description` name the target (fake, url, live) for the cassettes' metadata.
+    """
+    settings = contract.settings
     redactor = Redactor.from_environment()
     metadata = {
-        "source": f"{SOURCES.get(target.kind, target.kind)}: {redactor.text(target.description)}",
-        "target": target.kind, "spec_sha256": spec_hash(settings.spec_path),
-        "contracts_sha256": contracts_hash(settings.spec_path.parent), "suite_version": __version__,
+        "source": f"{SOURCES.get(kind, kind)}: {redactor.text(description)}",
+        "target": kind, "spec_sha256": spec_hash(contract.spec.path),
+        "contracts_sha256": contracts_hash(settings.contracts_dir), "suite_version": __version__,
         "profile": settings.profile, "service": settings.service, "function": settings.function,
         "invalid_input": settings.invalid_input,
     }
-    written = cassette_writer.save(settings.cassette_dir, contract.client.recording or [], metadata, redactor)
+    written = writer.save(settings.cassette_dir, contract.client.recording or [], metadata, redactor)
     contract.note(f"recorded {len(contract.client.recording or [])} interactions into {len(written)} cassettes "
                   f"in {settings.cassette_dir}")
 

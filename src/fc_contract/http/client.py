@@ -12,11 +12,11 @@ from urllib.parse import quote, urlencode
 
 import requests
 
-from fc_contract.deadline import deadline, install
-from fc_contract.exchange import Exchange, RecordedFailure, StandInError
-from fc_contract.spec import OPERATION_PATH, Spec
-from fc_contract.stops import THROTTLED, BudgetExceeded, Guard, TargetUnresponsive, UnsafeRequest
-from fc_contract.throttle import retry_delay
+from fc_contract.http.api import list_path
+from fc_contract.http.deadline import deadline, install
+from fc_contract.http.exchange import Exchange, RecordedFailure, StandInError
+from fc_contract.http.stops import THROTTLED, BudgetExceeded, Guard, TargetUnresponsive, UnsafeRequest
+from fc_contract.http.throttle import retry_delay
 
 Query = Sequence[tuple[str, str]]
 HISTORY_BODY = 1024  # bytes of each body the run's history keeps
@@ -42,12 +42,17 @@ class Limits:
 
 
 class Client:
-    """Sends requests to one target; validates list responses against the description on receipt."""
+    """Sends requests to one target, bounded and counted; `inspect` sees each response as it arrives.
 
-    def __init__(self, base_url: str, spec: Spec, session: requests.Session | None = None,
-                 limits: Limits | None = None, history_size: int = 5000) -> None:
+    The client knows no contract: the judging layer passes `inspect` (the description's check of a list
+    response), and what it writes into the exchange reaches the history and the recording with it.
+    """
+
+    def __init__(self, base_url: str, session: requests.Session | None = None, limits: Limits | None = None,
+                 history_size: int = 5000, *, inspect: Callable[[Exchange], None] | None = None,
+                 read_only: bool = False) -> None:
         self.base_url = base_url.rstrip("/")
-        self.spec = spec
+        self.inspect = inspect
         self.session = session or requests.Session()
         install(self.session)
         self.session.headers["User-Agent"] = "fc-contract"
@@ -58,7 +63,7 @@ class Client:
         self.silent = 0
         self.guard = Guard(self.limits.max_throttled, self.limits.max_refused)
         self.recording: list[Exchange] | None = None  # every exchange, when recording cassettes
-        self.read_only = False  # refuse anything but GET (a live run)
+        self.read_only = read_only  # refuse anything but GET (a live run)
         self.retried: list[str] = []
         self.sleep: Callable[[float], None] = time.sleep
         self.clock: Callable[[], float] = time.monotonic
@@ -81,12 +86,9 @@ class Client:
     def sent(self) -> int:
         return sum(self.counts.values())
 
-    def list_path(self, service: str, function: str) -> str:
-        return OPERATION_PATH.format(serviceName=quote(service, safe=""), functionName=quote(function, safe=""))
-
     def list(self, service: str, function: str, query: Query = (), headers: dict[str, str] | None = None) -> Exchange:
         """One ListFunctionAsyncInvokeConfigs call with exactly the query given (in that order)."""
-        url = self.base_url + self.list_path(service, function)
+        url = self.base_url + list_path(service, function)
         if query:
             url += "?" + urlencode(list(query), quote_via=quote)
         return self.send(requests.Request("GET", url, headers=headers or {}))
@@ -143,8 +145,8 @@ class Client:
                 exchange.error = (f"no complete response within {budget:g}s (connect, headers and body together); "
                                   "stopped reading")
         self.silent = self.silent + 1 if exchange.error is not None and exchange.status is None else 0
-        if exchange.error is None and exchange.status is not None and self._is_list(exchange):
-            exchange.shape = self.spec.validate(exchange.status, exchange.headers, exchange.body)
+        if self.inspect is not None and exchange.error is None and exchange.status is not None:
+            self.inspect(exchange)
         # The history serves the summary, the request log and the run-wide shape check: an excerpt of each body
         # will do (at most history_size x HISTORY_BODY bytes); only a recording keeps every body whole.
         self.history.append(dataclasses.replace(exchange, body=exchange.body[:HISTORY_BODY]))
@@ -175,10 +177,6 @@ class Client:
         except Exception as exc:  # noqa: BLE001 - whatever a server sends becomes a verdict, never a traceback
             exchange.error = f"broken response: {_root_cause(exc)}"
         return False
-
-    def _is_list(self, exchange: Exchange) -> bool:
-        """A ListFunctionAsyncInvokeConfigs call: what the description judges."""
-        return exchange.method == "GET" and "/async-invoke-configs" in exchange.url.split("?")[0]
 
     def _read(self, response: requests.Response, started: float, total: float) -> bytes:
         chunks: list[bytes] = []

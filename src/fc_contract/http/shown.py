@@ -2,14 +2,14 @@
 
 A server or a cassette chooses error codes, messages, field names and bodies: none of it may move a
 terminal's cursor, disguise a link, close a report's code block or inject HTML. What is shown is
-also redacted (fc_contract.redact), so no secret or account id reaches any output.
+also redacted (fc_contract.http.redact), so no secret or account id reaches any output.
 """
 
 from __future__ import annotations
 
 import re
 
-from fc_contract.redact import environment_redactor
+from fc_contract.http.redact import environment_redactor
 
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
 CONTROL_AND_NEWLINES = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")

@@ -1,4 +1,8 @@
-"""Targets: where the requests go (the built-in fake, a URL, the cassettes, live)."""
+"""Targets: where the requests go (the built-in fake, a URL, the cassettes, live).
+
+No pytest here: a target that cannot work raises TargetError, a one-line message the plugin (or any
+other front end) shows as a usage error.
+"""
 
 from __future__ import annotations
 
@@ -10,17 +14,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import pytest
 import requests
 
 from fc_contract import cassettes
-from fc_contract.cassettes import REPLAY_BASE, Cassette, CassetteError
+from fc_contract.cassettes.format import REPLAY_BASE, Cassette, CassetteError
+from fc_contract.cassettes.replay import Replayer
 from fc_contract.fake import FakeFC, seed_store
 from fc_contract.fake.server import Server
-from fc_contract.options import Settings, is_fc_endpoint, is_loopback
-from fc_contract.replay import Replayer
-from fc_contract.signing import SIGNERS, Credentials, MissingCredentials
-from fc_contract.spec import contracts_hash, spec_hash
+from fc_contract.http.signing import SIGNERS, Credentials, MissingCredentials
+from fc_contract.judging.spec import Spec, contracts_hash, spec_hash
+from fc_contract.settings import Settings, is_fc_endpoint, is_loopback
+
+
+class TargetError(Exception):
+    """A target that cannot work: the message names the problem and the fix."""
 
 
 @dataclass
@@ -33,6 +40,7 @@ class Target:
     closers: list[Callable[[], None]] = field(default_factory=list)
     replayer: Replayer | None = None
     description: str = ""
+    warnings: list[str] = field(default_factory=list)  # what makes its verdicts doubtful (stale cassettes)
 
     def close(self) -> None:
         for closer in reversed(self.closers):
@@ -44,11 +52,11 @@ def check_url(url: str) -> None:
     """A one-line usage error unless `url` is an http(s) URL with a host."""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise pytest.UsageError(f"--fc-target={url!r} is not replay, fake, live or an http(s)://HOST[:PORT] URL")
+        raise TargetError(f"--fc-target={url!r} is not replay, fake, live or an http(s)://HOST[:PORT] URL")
     try:
         _ = parts.port
     except ValueError:
-        raise pytest.UsageError(f"--fc-target={url!r} has an invalid port") from None
+        raise TargetError(f"--fc-target={url!r} has an invalid port") from None
 
 
 def check_reachable(url: str, timeout: float) -> None:
@@ -59,7 +67,7 @@ def check_reachable(url: str, timeout: float) -> None:
         with socket.create_connection((parts.hostname or "", port), timeout=min(timeout, 5.0)):
             pass
     except OSError as exc:
-        raise pytest.UsageError(f"cannot reach the target {url} ({exc.strerror or exc}); "
+        raise TargetError(f"cannot reach the target {url} ({exc.strerror or exc}); "
                                 "start the server or fix --fc-target") from None
 
 
@@ -79,17 +87,21 @@ def load_cassettes(directory: Path) -> list[Cassette]:
     try:
         return cassettes.load_all(directory)
     except CassetteError as exc:
-        raise pytest.UsageError(str(exc)) from None
+        raise TargetError(str(exc)) from None
+
+
+def description_warnings(description: Path, loaded: list[Cassette]) -> list[str]:
+    """Cassettes recorded from another description than the one responses are judged by (the fc_spec fixture's)."""
+    current = spec_hash(description)
+    stale = [c.path.name for c in loaded if c.metadata.get("spec_sha256") != current]
+    return [f"{', '.join(stale)} recorded from another OpenAPI description than {description}; re-record with "
+            "--fc-record"] if stale else []
 
 
 def cassette_warnings(settings: Settings, loaded: list[Cassette]) -> list[str]:
-    """What makes replay doubtful: another description, function or hypothesis profile."""
+    """What else makes replay doubtful: other clause modules, function or hypothesis profile."""
     problems = []
-    current, clauses = spec_hash(settings.spec_path), contracts_hash(settings.spec_path.parent)
-    stale = [c.path.name for c in loaded if c.metadata.get("spec_sha256") != current]
-    if stale:
-        problems.append(f"{', '.join(stale)} recorded from another OpenAPI description than {settings.spec_path}; "
-                        "re-record with --fc-record")
+    clauses = contracts_hash(settings.contracts_dir)
     changed = [c.path.name for c in loaded if c.metadata.get("contracts_sha256") not in (None, clauses)]
     if changed:
         problems.append(f"the clause modules changed since {', '.join(changed)} were recorded: generated requests "
@@ -110,7 +122,7 @@ def live_endpoint() -> str:
         return endpoint if "://" in endpoint else f"https://{endpoint}"
     account, region = os.environ.get("ALIBABA_CLOUD_ACCOUNT_ID"), os.environ.get("ALIBABA_CLOUD_REGION")
     if not account or not region:
-        raise pytest.UsageError("--fc-target=live needs FC_ENDPOINT, or ALIBABA_CLOUD_ACCOUNT_ID and "
+        raise TargetError("--fc-target=live needs FC_ENDPOINT, or ALIBABA_CLOUD_ACCOUNT_ID and "
                                 "ALIBABA_CLOUD_REGION")
     return f"https://{account}.{region}.fc.aliyuncs.com"
 
@@ -122,7 +134,7 @@ def credentials(settings: Settings) -> Credentials | None:
     try:
         return Credentials.from_environment()
     except MissingCredentials as exc:
-        raise pytest.UsageError(f"--fc-target={settings.target} with --fc-signing={settings.signing_scheme}: "
+        raise TargetError(f"--fc-target={settings.target} with --fc-signing={settings.signing_scheme}: "
                                 f"{exc}") from None
 
 
@@ -138,7 +150,7 @@ def preflight(settings: Settings) -> list[str]:
     if name == "replay":
         problems = cassette_warnings(settings, load_cassettes(settings.cassette_dir))
         if problems and settings.strict_cassettes:
-            raise pytest.UsageError(f"--fc-strict-cassettes: {problems[0]}")
+            raise TargetError(f"--fc-strict-cassettes: {problems[0]}")
         return problems
     if name != "fake":
         check_url(name)
@@ -151,22 +163,27 @@ def check_insecure(settings: Settings, url: str) -> None:
     """Signed requests over plain http go only to this machine, unless --fc-allow-insecure."""
     if (settings.signing_scheme != "none" and urlsplit(url).scheme == "http" and not is_loopback(url)
             and not settings.allow_insecure):
-        raise pytest.UsageError(f"--fc-target={url}: refusing to send signed requests over plain http to another "
+        raise TargetError(f"--fc-target={url}: refusing to send signed requests over plain http to another "
                                 "host (anyone on the way reads them); use https, or --fc-allow-insecure")
 
 
-def replay_target(settings: Settings) -> Target:
-    """The cassettes, served offline through `responses`."""
+def replay_target(settings: Settings, spec: Spec) -> Target:
+    """The cassettes, served offline through `responses`, judged fresh against `spec` (preflight did the rest)."""
     loaded = load_cassettes(settings.cassette_dir)
+    problems = description_warnings(spec.path, loaded)
+    if problems and settings.strict_cassettes:
+        raise TargetError(f"--fc-strict-cassettes: {problems[0]}")
+    if problems and settings.strict_cassettes:
+        raise TargetError(f"--fc-strict-cassettes: {problems[0]}")
     replayer = Replayer(loaded, REPLAY_BASE)  # started only while a test of the contract runs (the plugin)
     return Target("replay", REPLAY_BASE, closers=[replayer.stop], replayer=replayer,
-                  description=f"replay of {settings.cassette_dir}")
+                  description=f"replay of {settings.cassette_dir}", warnings=problems)
 
 
-def open_target(settings: Settings) -> Target:
+def open_target(settings: Settings, spec: Spec) -> Target:
     """The target the options name (preflight has vouched for it), signing as the options say."""
     if settings.target == "replay":
-        return replay_target(settings)
+        return replay_target(settings, spec)
     if settings.target == "fake":
         target = fake_target()
     elif settings.target == "live":

@@ -1,4 +1,4 @@
-"""Cassettes: VCR.py-compatible YAML, one per clause; read here as untrusted input (cassette_writer writes them)."""
+"""Cassettes: VCR.py-compatible YAML, one per clause; read here as untrusted input (writer.py writes them)."""
 
 from __future__ import annotations
 
@@ -9,10 +9,6 @@ from urllib.parse import urlsplit
 
 import yaml
 
-_HERE = Path(__file__).resolve().parent
-# Priority: the cassettes packaged beside the library (installed wheels), then the repository's cassettes/.
-CASSETTE_DIR = next((p for p in (_HERE / "cassettes", _HERE.parents[1] / "cassettes") if p.is_dir()),
-                    _HERE.parents[1] / "cassettes")
 KEPT_REQUEST_HEADERS = ("authorization", "x-fc-", "x-acs-", "date", "content-type")
 KEPT_RESPONSE_HEADERS = ("content-type", "x-fc-request-id", "retry-after", "allow")
 REPLAY_BASE = "https://fc-contract.invalid"

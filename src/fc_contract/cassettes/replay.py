@@ -12,8 +12,8 @@ import responses
 from responses import matchers
 from responses.registries import FirstMatchRegistry
 
-from fc_contract.cassettes import REMEDY, Cassette, Interaction
-from fc_contract.exchange import RecordedFailure, StandInError
+from fc_contract.cassettes.format import REMEDY, Cassette, Interaction
+from fc_contract.http.exchange import RecordedFailure, StandInError
 
 
 class ReplayMiss(StandInError):

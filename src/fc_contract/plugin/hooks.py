@@ -1,4 +1,4 @@
-"""The pytest plugin: options, hypothesis profile, clause bookkeeping, cassettes and the run's summary."""
+"""The plugin's hooks: options, profiles, clause bookkeeping, wiring of the fixtures, cassettes, the summary."""
 
 from __future__ import annotations
 
@@ -11,60 +11,27 @@ from pathlib import Path
 
 import pytest
 
-from fc_contract import profiles
-from fc_contract.conformance import CLAUSE, COVERAGE, EVIDENCE, Conformance, evidence_of
-from fc_contract.determinism import clause_generation
-from fc_contract.fixtures import CONTRACT_KEY, fc, fc_limits, fc_settings, fc_spec, fc_target
-from fc_contract.options import SETTINGS_KEY, Settings, add_options
-from fc_contract.recording import save_recording, write_request_log
-from fc_contract.replay import Replayer, ReplayMiss
-from fc_contract.report import summary_lines
-from fc_contract.sdk_replay import REPORT_KEY
-from fc_contract.shown import visible
-from fc_contract.stops import RequestRefused, RunAborted, StillThrottled
-from fc_contract.targets import preflight
-from fc_contract.verdict import ContractFailure
+from fc_contract.cassettes.record import save_recording, write_request_log
+from fc_contract.cassettes.replay import Replayer, ReplayMiss
+from fc_contract.http.shown import visible
+from fc_contract.http.stops import RequestRefused, RunAborted, StillThrottled
+from fc_contract.judging.clause import ContractFailure
+from fc_contract.judging.contract import Contract
+from fc_contract.plugin import hookspecs, profiles, stash
+from fc_contract.plugin.collector import Collector
+from fc_contract.plugin.conformance import CLAUSE, COVERAGE, EVIDENCE, Conformance, evidence_of
+from fc_contract.plugin.determinism import clause_generation
+from fc_contract.plugin.options import add_options, settings_from_config
+from fc_contract.plugin.summary import summary_lines
+from fc_contract.plugin.targets import Target, TargetError, preflight
 
-__all__ = ["fc", "fc_limits", "fc_settings", "fc_spec", "fc_target"]
-WARNINGS_KEY = pytest.StashKey[list[str]]()
-ABORTED_KEY = pytest.StashKey[str]()
-CONFORMANCE_KEY = pytest.StashKey[Conformance]()
-COLLECTOR_KEY = pytest.StashKey["_Collector"]()
+
+def pytest_addhooks(pluginmanager: pytest.PytestPluginManager) -> None:
+    pluginmanager.add_hookspecs(hookspecs)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     add_options(parser)
-
-
-class _Collector:
-    """Gathers the clause table from every test report (pytest-xdist's workers' too), and what ran to its end."""
-
-    def __init__(self, conformance: Conformance) -> None:
-        self.conformance = conformance
-        self.expected: set[str] = set()  # the clause tests collected (a recording needs every one run)
-        self.ended: set[str] = set()
-        self.ours: set[str] = set()  # deselected by this plugin (profile, target): not a partial run
-        self.deselected = 0  # clause tests deselected by the user (-k, -m, --deselect)
-        self.missing: list[str] = []  # clause modules of the contracts directory that were not collected
-
-    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
-        self.conformance.add(report)
-        if report.when == "call" or (report.when == "setup" and not report.passed):
-            self.ended.add(report.nodeid)
-
-    def pytest_deselected(self, items: Sequence[pytest.Item]) -> None:
-        self.deselected += sum(1 for i in items if i.get_closest_marker("fc_clause") and i.nodeid not in self.ours)
-
-    def incomplete(self) -> str | None:
-        """Why this run's recording would not be the whole suite, if it would not."""
-        if self.missing:
-            return f"the run did not collect every clause module (missing {', '.join(self.missing)})"
-        if self.deselected:
-            return f"{self.deselected} clause tests were deselected (-k, -m or --deselect)"
-        unfinished = self.expected - self.ended
-        if unfinished:
-            return f"{len(unfinished)} clause tests did not run to their end (-x, --maxfail or an interruption)"
-        return None
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -72,11 +39,10 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "fc_after_all: run after every other test (it reads the whole run)")
     config.addinivalue_line("markers", "fc_sdk: an SDK clause; it replays the cassettes through an official SDK")
     config.addinivalue_line("markers", "fc_thorough: runs in the thorough profile only (random generation on top)")
-    config.stash[SETTINGS_KEY] = Settings.from_config(config)
+    config.stash[stash.SETTINGS] = settings_from_config(config)
     profiles.register()
-    config.stash[CONFORMANCE_KEY] = Conformance()
-    config.stash[COLLECTOR_KEY] = _Collector(config.stash[CONFORMANCE_KEY])
-    config.pluginmanager.register(config.stash[COLLECTOR_KEY], "fc-contract-conformance")
+    config.stash[stash.COLLECTOR] = Collector(Conformance())
+    config.pluginmanager.register(config.stash[stash.COLLECTOR], "fc-contract-conformance")
 
 
 @pytest.hookimpl(wrapper=True)
@@ -85,22 +51,21 @@ def pytest_make_collect_report(collector: pytest.Collector) -> Generator[None, o
     path = Path(collector.path)  # the module and what it holds (schemathesis collects its cases below it)
     if not (path.suffix == ".py" and _is_contract_module(path)):
         return (yield)
-    with profiles.active(collector.config.stash[SETTINGS_KEY].profile):
+    with profiles.active(collector.config.stash[stash.SETTINGS].profile):
         return (yield)
 
 
 @functools.cache
 def _is_contract_module(path: Path) -> bool:
-    """A clause module: it uses fc_contract, and a description lies beside it or one level up.
+    """A clause module: it uses fc_contract, and a description lies beside it (or one level up) or it makes a Clause.
 
-    Both, because a mock server's repository may well keep an openapi.yaml beside its own tests.
+    Not the description alone: a mock server's repository may well keep an openapi.yaml beside its own tests.
     """
-    if _description_dir(path) is None:
-        return False
     try:
-        return "fc_contract" in path.read_text(encoding="utf-8", errors="replace")
+        source = path.read_text(encoding="utf-8", errors="replace")
     except OSError:
         return False
+    return "fc_contract" in source and (_description_dir(path) is not None or "Clause(" in source)
 
 
 def _description_dir(path: Path) -> Path | None:
@@ -111,19 +76,19 @@ def _description_dir(path: Path) -> Path | None:
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Run fc_after_all tests last; leave the SDK clauses out of runs against anything but the cassettes."""
     items.sort(key=lambda item: item.get_closest_marker("fc_after_all") is not None)
-    if config.stash[SETTINGS_KEY].profile != "thorough":
+    if config.stash[stash.SETTINGS].profile != "thorough":
         extra = [item for item in items if item.get_closest_marker("fc_thorough")]
         if extra:
-            config.stash[COLLECTOR_KEY].ours.update(item.nodeid for item in extra)
+            config.stash[stash.COLLECTOR].ours.update(item.nodeid for item in extra)
             config.hook.pytest_deselected(items=extra)
             items[:] = [item for item in items if not item.get_closest_marker("fc_thorough")]
-    target = config.stash[SETTINGS_KEY].target
+    target = config.stash[stash.SETTINGS].target
     sdk_items = [item for item in items if item.get_closest_marker("fc_sdk")]
     if sdk_items and target != "replay":
-        config.stash[COLLECTOR_KEY].ours.update(item.nodeid for item in sdk_items)
+        config.stash[stash.COLLECTOR].ours.update(item.nodeid for item in sdk_items)
         config.hook.pytest_deselected(items=sdk_items)
         items[:] = [item for item in items if not item.get_closest_marker("fc_sdk")]
-        config.stash[WARNINGS_KEY] = [f"the SDK clauses (contracts/sdk) replay the cassettes; they were left out "
+        config.stash[stash.WARNINGS] = [f"the SDK clauses (contracts/sdk) replay the cassettes; they were left out "
                                       f"of this run against {target}"]
 
 
@@ -131,9 +96,9 @@ def pytest_collection_finish(session: pytest.Session) -> None:
     """Check the target once, before any test, when the run holds contract tests."""
     contracts = _contracts_dir(session.items)
     if contracts is not None:
-        settings = session.config.stash[SETTINGS_KEY]
-        session.config.stash[SETTINGS_KEY] = dataclasses.replace(settings, contracts=str(contracts))
-        collector = session.config.stash[COLLECTOR_KEY]
+        settings = session.config.stash[stash.SETTINGS]
+        session.config.stash[stash.SETTINGS] = dataclasses.replace(settings, contracts=str(contracts))
+        collector = session.config.stash[stash.COLLECTOR]
         clauses = [item for item in session.items if item.get_closest_marker("fc_clause")]
         collector.expected = {item.nodeid for item in clauses}
         collected = {Path(item.path).name for item in clauses}
@@ -141,8 +106,11 @@ def pytest_collection_finish(session: pytest.Session) -> None:
     if session.config.option.collectonly:
         return
     if any("fc_target" in getattr(item, "fixturenames", ()) for item in session.items):
-        warnings = session.config.stash.get(WARNINGS_KEY, [])
-        session.config.stash[WARNINGS_KEY] = warnings + preflight(session.config.stash[SETTINGS_KEY])
+        try:
+            warnings = preflight(session.config.stash[stash.SETTINGS])
+        except TargetError as exc:
+            raise pytest.UsageError(str(exc)) from None
+        session.config.stash[stash.WARNINGS] = session.config.stash.get(stash.WARNINGS, []) + warnings
 
 
 def _contracts_dir(items: Sequence[pytest.Item]) -> Path | None:
@@ -168,17 +136,42 @@ def pytest_runtest_protocol(item: pytest.Item) -> Generator[None, object, object
         return (yield)
     state = random.getstate()
     try:
-        with profiles.active(item.config.stash[SETTINGS_KEY].profile):
+        with profiles.active(item.config.stash[stash.SETTINGS].profile):
             return (yield)
     finally:
         random.setstate(state)
 
 
 @pytest.hookimpl(wrapper=True)
+def pytest_fixture_setup(fixturedef: pytest.FixtureDef[object],
+                         request: pytest.FixtureRequest) -> Generator[None, object, object]:
+    """Wire whatever the `fc_target` and `fc` fixtures return, the shipped ones or a conftest's overrides."""
+    value = yield
+    config = request.config
+    if fixturedef.argname == "fc_target" and isinstance(value, Target):
+        config.stash[stash.TARGET] = value
+        config.stash[stash.WARNINGS] = config.stash.get(stash.WARNINGS, []) + value.warnings
+    elif fixturedef.argname == "fc" and isinstance(value, Contract):
+        _wire(config, value)
+    return value
+
+
+def _wire(config: pytest.Config, contract: Contract) -> None:
+    """The plugin's part of a Contract: replay knows the clause running, recording keeps every exchange."""
+    client, target = contract.client, config.stash.get(stash.TARGET, None)
+    if target is not None and target.replayer is not None and client.base_url == target.base_url.rstrip("/"):
+        target.replayer.registry.current_clause = lambda: client.clause
+        client.sleep = lambda _: None  # a recorded Retry-After need not be waited out again
+    if contract.settings.record and client.recording is None:
+        client.recording = []
+    config.stash[stash.CONTRACT] = contract
+
+
+@pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Generator[None, object, object]:
     """A failure's evidence (request as curl, response excerpt) travels in the report, for --fc-report."""
     report = yield
-    contract = item.config.stash.get(CONTRACT_KEY, None)
+    contract = item.config.stash.get(stash.CONTRACT, None)
     covered = contract.coverage.get(_clause(item), {}) if contract is not None else {}
     if covered and call.when == "call" and isinstance(report, pytest.TestReport):
         report.user_properties.append((COVERAGE, "; ".join(text for _, text in sorted(covered.items()))))
@@ -210,13 +203,14 @@ def pytest_runtest_call(item: pytest.Item) -> Generator[None, None, None]:
     """Count requests per clause; a replay miss fails the test; a spent budget or dead target stops the run."""
     if not _is_contract_test(item):
         return (yield)  # not a clause test: nothing here is fc-contract's business
-    contract = item.config.stash.get(CONTRACT_KEY, None)
+    contract = item.config.stash.get(stash.CONTRACT, None)
     if contract is not None:
         contract.client.clause = _clause(item)
+    target = item.config.stash.get(stash.TARGET, None)
     # Seeded from the clause and test name, not the path: an installed copy replays what a clone recorded.
     scope = clause_generation(f"fc-contract {_clause(item)} {item.name}") if item.get_closest_marker(
         "fc_clause") else contextlib.nullcontext()
-    replayer = contract.target.replayer if contract is not None else None
+    replayer = target.replayer if target is not None else None
     try:
         with scope, _replaying(replayer):
             return (yield)
@@ -230,7 +224,7 @@ def pytest_runtest_call(item: pytest.Item) -> Generator[None, None, None]:
             raise
     if aborted is not None:
         item.session.shouldfail = f"fc-contract: {aborted}"
-        item.config.stash[ABORTED_KEY] = str(aborted)
+        item.config.stash[stash.ABORTED] = str(aborted)
         pytest.fail(visible(f"[{getattr(aborted, 'clause', 'run')}] {aborted}; the run stops here"), pytrace=False)
     if throttled is not None and missed is None and refused is None:
         pytest.skip(visible(f"[{_clause(item)}] {throttled}"))
@@ -252,40 +246,43 @@ def _replaying(replayer: Replayer | None) -> Iterator[None]:
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     """Write the cassettes (only after a run that was not aborted) and the request log."""
-    contract = session.config.stash.get(CONTRACT_KEY, None)
+    contract = session.config.stash.get(stash.CONTRACT, None)
     if contract is None:
         return
     if contract.settings.request_log:
         write_request_log(Path(contract.settings.request_log), contract)
     if contract.client.recording is not None:
-        aborted = session.config.stash.get(ABORTED_KEY, None)
+        aborted = session.config.stash.get(stash.ABORTED, None)
         if exitstatus not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
             aborted = aborted or pytest.ExitCode(exitstatus).name
-        why = aborted or session.config.stash[COLLECTOR_KEY].incomplete()
+        why = aborted or session.config.stash[stash.COLLECTOR].incomplete()
         if why:
             contract.note(f"cassettes NOT written, the previous ones are kept: the recording did not complete ({why})")
         else:
-            save_recording(contract)
+            target = session.config.stash.get(stash.TARGET, None)
+            kind, described = (target.kind, target.description) if target else ("url", contract.client.base_url)
+            save_recording(contract, kind, described)
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: pytest.Config) -> None:
     """The clause table, the run's figures and notes; and the Markdown report when asked for."""
-    contract = config.stash.get(CONTRACT_KEY, None)
-    conformance = config.stash[CONFORMANCE_KEY]
-    sdk_reports = config.stash.get(REPORT_KEY, {})
+    contract = config.stash.get(stash.CONTRACT, None)
+    conformance = config.stash[stash.COLLECTOR].conformance
+    sdk_reports = config.stash.get(stash.SDK_REPORTS, {})
+    target = config.stash.get(stash.TARGET, None)
     if contract is None and not sdk_reports and not conformance.clauses:
         return
-    run = summary_lines(contract) if contract is not None else []
+    run = summary_lines(contract, target.kind if target else "url") if contract is not None else []
     run += [f"SDK {report.line()}" for report in sdk_reports.values()]
     terminalreporter.section("fc-contract")
-    for line in config.stash.get(WARNINGS_KEY, []):
+    for line in config.stash.get(stash.WARNINGS, []):
         terminalreporter.write_line(visible(f"warning: {line}"), yellow=True)
     for line in conformance.table() if conformance.clauses else []:
         terminalreporter.write_line(visible(line), red=" FAILED " in line)
     for line in run:
         terminalreporter.write_line(visible(line))
-    path = config.stash[SETTINGS_KEY].report
+    path = config.stash[stash.SETTINGS].report
     if path and not hasattr(config, "workerinput"):
-        target = contract.client.base_url if contract is not None else config.stash[SETTINGS_KEY].target
-        conformance.write(Path(path), target, run)
+        where = contract.client.base_url if contract is not None else config.stash[stash.SETTINGS].target
+        conformance.write(Path(path), where, run)
         terminalreporter.write_line(f"conformance report written to {path}")

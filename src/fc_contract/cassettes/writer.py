@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 import yaml
 
-from fc_contract.cassettes import (
+from fc_contract.cassettes.format import (
     KEPT_REQUEST_HEADERS,
     KEPT_RESPONSE_HEADERS,
     REPLAY_BASE,
@@ -20,8 +20,8 @@ from fc_contract.cassettes import (
     cassette_path,
     load,
 )
-from fc_contract.exchange import Exchange
-from fc_contract.redact import Redactor
+from fc_contract.http.exchange import Exchange
+from fc_contract.http.redact import Redactor
 
 
 def _to_vcr(exchange: Exchange, redactor: Redactor) -> dict[str, Any]:

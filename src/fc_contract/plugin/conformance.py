@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 
 from fc_contract import __version__
-from fc_contract.exchange import Exchange
-from fc_contract.shown import fence, span, visible
+from fc_contract.http.exchange import Exchange
+from fc_contract.http.shown import fence, span, visible
 
 EVIDENCE = "fc_evidence"
 CLAUSE = "fc_clause"

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from fc_contract.exchange import Exchange
-from fc_contract.verdict import Clause
+from fc_contract.http.exchange import Exchange
+from fc_contract.judging.clause import Clause
 
 
 def expect_page(clause: Clause, exchange: Exchange, what: str) -> list[Any]:

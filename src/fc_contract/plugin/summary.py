@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from fc_contract.contract import Contract
-from fc_contract.shown import escape
+from fc_contract.http.shown import escape
+from fc_contract.judging.contract import Contract
 
 
 def undocumented_fields(contract: Contract) -> list[str]:
@@ -14,13 +14,14 @@ def undocumented_fields(contract: Contract) -> list[str]:
     return sorted(seen)
 
 
-def summary_lines(contract: Contract) -> list[str]:
+def summary_lines(contract: Contract, kind: str) -> list[str]:
+    """The run's lines; `kind` is the target's (replay, fake, url, live)."""
     client, settings = contract.client, contract.settings
-    use = ("replayed" if contract.target.kind == "replay" else "recorded into" if settings.record
+    use = ("replayed" if kind == "replay" else "recorded into" if settings.record
            else "not used against this target")
     lines = [f"target {client.base_url}, function {contract.service}/{contract.function}: "
              f"{client.sent} requests",
-             f"judged by {settings.spec_path.resolve()}; cassettes {settings.cassette_dir.resolve()} ({use})"]
+             f"judged by {contract.spec.path.resolve()}; cassettes {settings.cassette_dir.resolve()} ({use})"]
     lines += [f"  {clause or '(setup)'}: {count} requests" for clause, count in sorted(client.counts.items())]
     lines.append(f"spent {client.spent()} (budget {settings.max_seconds:g} s, retry waits at most "
                  f"{client.limits.max_waiting:g} s)")

@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-import ipaddress
 import os
-from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import pytest
 
-from fc_contract.cassettes import CASSETTE_DIR
-from fc_contract.spec import SPEC_PATH
+from fc_contract.settings import Settings
 
 # Priority, highest first: the command line, then FC_CONTRACT_<NAME> in the environment, then the
 # fc_<name> key of the pytest ini section (pyproject.toml), then the default below.
@@ -76,83 +71,24 @@ def flag(config: pytest.Config, name: str) -> bool:
     return str(value).strip().lower() in TRUE
 
 
-def is_fc_endpoint(url: str) -> bool:
-    """A Function Compute (Alibaba Cloud) endpoint, however it is spelled: a live service."""
-    host = (urlsplit(url).hostname or "").lower().rstrip(".")
-    return host == "aliyuncs.com" or host.endswith(".aliyuncs.com")
-
-
-def is_loopback(url: str) -> bool:
-    host = (urlsplit(url).hostname or "").lower().rstrip(".")
-    if host == "localhost":
-        return True
+def settings_from_config(config: pytest.Config) -> Settings:
+    """The options resolved by the priority above; a one-line usage error for a bad value."""
+    raw = {name: option(config, name) for name in OPTIONS}
+    for name, allowed in CHOICES.items():
+        if raw[name] not in allowed:
+            raise pytest.UsageError(f"--fc-{name.replace('_', '-')}={raw[name]!r} is not one of "
+                                    f"{', '.join(allowed)}")
     try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
-@dataclass(frozen=True)
-class Settings:
-    """The resolved options."""
-
-    target: str
-    service: str
-    function: str
-    profile: str
-    invalid_input: str
-    max_requests: int
-    max_pages: int
-    timeout: float
-    max_seconds: float
-    cassettes: str
-    request_log: str
-    report: str
-    signing: str
-    record: bool
-    strict_cassettes: bool
-    allow_insecure: bool
-    contracts: str = ""  # the directory of the clause modules being run: set once they are collected
-
-    @property
-    def signing_scheme(self) -> str:
-        """acs3, fc or none, with auto resolved."""
-        if self.signing == "auto":
-            return "acs3" if self.target == "live" or is_fc_endpoint(self.target) else "none"
-        return self.signing
-
-    # Priority: the option, then what lies beside the contracts being run (a clone's own, or the
-    # installed copy's when run with --pyargs), then the copy beside the library.
-    @property
-    def spec_path(self) -> Path:
-        """The OpenAPI description the run judges by."""
-        return Path(self.contracts) / "openapi.yaml" if self.contracts else SPEC_PATH
-
-    @property
-    def cassette_dir(self) -> Path:
-        if self.cassettes:
-            return Path(self.cassettes)
-        beside = Path(self.contracts).parent / "cassettes" if self.contracts else None
-        return beside if beside is not None and beside.is_dir() else CASSETTE_DIR
-
-    @classmethod
-    def from_config(cls, config: pytest.Config) -> Settings:
-        raw = {name: option(config, name) for name in OPTIONS}
-        for name, allowed in CHOICES.items():
-            if raw[name] not in allowed:
-                raise pytest.UsageError(f"--fc-{name.replace('_', '-')}={raw[name]!r} is not one of "
-                                        f"{', '.join(allowed)}")
-        try:
-            numbers: dict[str, int | float] = {"max_requests": int(raw["max_requests"]),
-                                               "max_pages": int(raw["max_pages"]), "timeout": float(raw["timeout"]),
-                                               "max_seconds": float(raw["max_seconds"])}
-        except ValueError as exc:
-            raise pytest.UsageError(f"fc-contract: a numeric option is not a number ({exc}); "
-                                    "fix --fc-max-requests, --fc-max-pages, --fc-timeout or --fc-max-seconds") from None
-        flags = {name: flag(config, name) for name in FLAGS}
-        if flags["record"] and raw["target"] == "replay":
-            raise pytest.UsageError("--fc-record needs a target to record from: --fc-target=fake, a URL or live")
-        if not all(0 < n < float("inf") for n in numbers.values()):
-            raise pytest.UsageError("fc-contract: --fc-max-requests, --fc-max-pages, --fc-timeout and --fc-max-seconds "
-                                    "must be positive and finite")
-        return cls(**{**raw, **numbers, **flags})  # type: ignore[arg-type]
+        numbers: dict[str, int | float] = {"max_requests": int(raw["max_requests"]),
+                                           "max_pages": int(raw["max_pages"]), "timeout": float(raw["timeout"]),
+                                           "max_seconds": float(raw["max_seconds"])}
+    except ValueError as exc:
+        raise pytest.UsageError(f"fc-contract: a numeric option is not a number ({exc}); "
+                                "fix --fc-max-requests, --fc-max-pages, --fc-timeout or --fc-max-seconds") from None
+    flags = {name: flag(config, name) for name in FLAGS}
+    if flags["record"] and raw["target"] == "replay":
+        raise pytest.UsageError("--fc-record needs a target to record from: --fc-target=fake, a URL or live")
+    if not all(0 < n < float("inf") for n in numbers.values()):
+        raise pytest.UsageError("fc-contract: --fc-max-requests, --fc-max-pages, --fc-timeout and --fc-max-seconds "
+                                "must be positive and finite")
+    return Settings(**{**raw, **numbers, **flags})  # type: ignore[arg-type]

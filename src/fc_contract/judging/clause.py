@@ -6,8 +6,8 @@ from typing import NoReturn
 
 import pytest
 
-from fc_contract.exchange import Exchange
-from fc_contract.shown import visible
+from fc_contract.http.exchange import Exchange
+from fc_contract.http.shown import visible
 
 
 class ContractFailure(pytest.fail.Exception):  # type: ignore[misc,name-defined]

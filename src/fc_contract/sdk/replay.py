@@ -9,12 +9,12 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, unquote
 
-import pytest
 import requests
 
-from fc_contract.cassettes import REPLAY_BASE, Cassette, Interaction
-from fc_contract.replay import Replayer, ReplayMiss, request_key
-from fc_contract.sdks import Outcome, Sdk
+from fc_contract.cassettes.format import REPLAY_BASE, Cassette, Interaction
+from fc_contract.cassettes.replay import Replayer, ReplayMiss, request_key
+from fc_contract.http.api import LIST_PATH
+from fc_contract.sdk.adapters import Outcome, Sdk
 
 
 @dataclass
@@ -33,8 +33,6 @@ class SdkReport:
                 f"{self.fields_round_tripped} fields round-tripped, defects: {defects}")
 
 
-REPORT_KEY = pytest.StashKey[dict[str, SdkReport]]()
-LIST_PATH = re.compile(r"^/2021-04-06/services/([^/]+)/functions/([^/]+)/async-invoke-configs$")
 
 
 @dataclass
@@ -69,7 +67,7 @@ class Call:
 
 def expressible(interaction: Interaction) -> Call | None:
     """The SDK call that sends this request, or None when no SDK call can (odd queries, other methods)."""
-    match = LIST_PATH.match(interaction.path)
+    match = LIST_PATH.match(interaction.path) if not interaction.path.endswith("/") else None
     if interaction.method != "GET" or not match or interaction.error is not None:
         return None
     pairs = parse_qsl(interaction.query, keep_blank_values=True)

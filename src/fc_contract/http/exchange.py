@@ -9,9 +9,8 @@ from typing import Any
 
 import requests
 
-from fc_contract.redact import environment_redactor
-from fc_contract.shown import escape
-from fc_contract.spec import ShapeReport
+from fc_contract.http.redact import environment_redactor
+from fc_contract.http.shown import escape
 
 # Left out of curl: signatures (stale on replay) and what any HTTP client sends by itself.
 HIDDEN_HEADERS = ("authorization", "host", "x-acs-", "x-fc-security-token", "x-fc-date", "date", "user-agent",
@@ -24,6 +23,14 @@ class StandInError(Exception):
 
 class RecordedFailure(requests.ConnectionError):
     """A replayed exchange whose recorded run got no whole response: the client reports the recorded error."""
+
+
+@dataclass
+class ShapeReport:
+    """What judging one response against the description found (fc_contract.judging.spec fills it)."""
+
+    problems: list[str] = field(default_factory=list)
+    undocumented: set[str] = field(default_factory=set)
 
 
 @dataclass

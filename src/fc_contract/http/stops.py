@@ -6,7 +6,7 @@ import re
 from collections import Counter
 from urllib.parse import parse_qsl, urlsplit
 
-from fc_contract.exchange import Exchange
+from fc_contract.http.exchange import Exchange
 
 AUTH_ERRORS = ("SignatureNotMatch", "InvalidAccessKeyID", "AccessDenied", "RequestTimeTooSkewed",
                "InvalidSecurityToken")

@@ -1,0 +1,70 @@
+"""The fixtures the clauses use. Override any of them in a conftest.py: the plugin uses what you return.
+
+- fc_settings: the resolved options the fixtures below read.
+- fc_spec: the description every response is judged by, and the cassettes' freshness is checked against.
+- fc_target: where requests go (a Target: kind, base_url, a requests session).
+- fc_limits: per-request and per-run bounds.
+- fc: the Contract every clause gets; build it from the fixtures above, or from your own client.
+- fc_sdks: the official SDKs the SDK clauses replay the cassettes through, by name (or why one is missing).
+
+To change the HTTP session alone (auth, proxies, mTLS, headers), implement the pytest_fc_contract_session hook.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+
+from fc_contract.http.client import Client, Limits
+from fc_contract.judging.contract import Contract
+from fc_contract.judging.spec import Spec
+from fc_contract.plugin import stash
+from fc_contract.plugin.targets import Target, TargetError, open_target
+from fc_contract.sdk import adapters
+from fc_contract.settings import Settings
+
+
+@pytest.fixture(scope="session")
+def fc_settings(pytestconfig: pytest.Config) -> Settings:
+    """The resolved fc-contract options."""
+    return pytestconfig.stash[stash.SETTINGS]
+
+
+@pytest.fixture(scope="session")
+def fc_spec(fc_settings: Settings) -> Spec:
+    """The OpenAPI description the responses are judged by: the one beside the contracts being run."""
+    return Spec(fc_settings.spec_path)
+
+
+@pytest.fixture(scope="session")
+def fc_target(pytestconfig: pytest.Config, fc_settings: Settings, fc_spec: Spec) -> Iterator[Target]:
+    """Where the requests go; session-scoped, closed at the end of the run."""
+    try:
+        target = open_target(fc_settings, fc_spec)
+    except TargetError as exc:
+        pytest.exit(str(exc), returncode=pytest.ExitCode.USAGE_ERROR)
+    pytestconfig.hook.pytest_fc_contract_session(session=target.session, target=target, settings=fc_settings)
+    yield target
+    target.close()
+
+
+@pytest.fixture(scope="session")
+def fc_limits(fc_settings: Settings) -> Limits:
+    """Per-request bounds: timeouts, body size, the request budget."""
+    return Limits(connect_timeout=fc_settings.timeout, read_timeout=fc_settings.timeout,
+                  total_timeout=3 * fc_settings.timeout, max_requests=fc_settings.max_requests,
+                  max_seconds=fc_settings.max_seconds, max_waiting=fc_settings.max_seconds / 5)
+
+
+@pytest.fixture(scope="session")
+def fc(fc_settings: Settings, fc_target: Target, fc_spec: Spec, fc_limits: Limits) -> Contract:
+    """The function under test, its client and the shared walks."""
+    client = Client(fc_target.base_url, fc_target.session, fc_limits, read_only=fc_target.kind == "live")
+    return Contract(fc_settings, client, fc_spec)
+
+
+@pytest.fixture(scope="session")
+def fc_sdks() -> dict[str, adapters.Sdk | str]:
+    """Each official SDK by name (the keys of adapters.FACTORIES), loaded, or the reason it cannot be."""
+    return {name: adapters.load(name) for name in sorted(adapters.FACTORIES)}

@@ -1,0 +1,80 @@
+"""The run's resolved options: a plain record every layer may read (the plugin resolves it from pytest)."""
+
+from __future__ import annotations
+
+import ipaddress
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+_HERE = Path(__file__).resolve().parent
+# Priority: a copy packaged beside the library (installed wheels), then the repository's own.
+SPEC_PATH = next((p for p in (_HERE / "contracts" / "openapi.yaml", _HERE.parents[1] / "contracts" / "openapi.yaml")
+                  if p.is_file()), _HERE.parents[1] / "contracts" / "openapi.yaml")
+CASSETTE_DIR = next((p for p in (_HERE / "cassettes", _HERE.parents[1] / "cassettes") if p.is_dir()),
+                    _HERE.parents[1] / "cassettes")
+
+
+def is_fc_endpoint(url: str) -> bool:
+    """A Function Compute (Alibaba Cloud) endpoint, however it is spelled: a live service."""
+    host = (urlsplit(url).hostname or "").lower().rstrip(".")
+    return host == "aliyuncs.com" or host.endswith(".aliyuncs.com")
+
+
+def is_loopback(url: str) -> bool:
+    host = (urlsplit(url).hostname or "").lower().rstrip(".")
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The resolved options (fc_contract.plugin.options lists them)."""
+
+    target: str
+    service: str
+    function: str
+    profile: str
+    invalid_input: str
+    max_requests: int
+    max_pages: int
+    timeout: float
+    max_seconds: float
+    cassettes: str
+    request_log: str
+    report: str
+    signing: str
+    record: bool
+    strict_cassettes: bool
+    allow_insecure: bool
+    contracts: str = ""  # the directory of the clause modules being run: set once they are collected
+
+    @property
+    def signing_scheme(self) -> str:
+        """acs3, fc or none, with auto resolved."""
+        if self.signing == "auto":
+            return "acs3" if self.target == "live" or is_fc_endpoint(self.target) else "none"
+        return self.signing
+
+    # Priority: the option, then what lies beside the contracts being run (a clone's own, or the
+    # installed copy's when run with --pyargs), then the copy beside the library.
+    @property
+    def spec_path(self) -> Path:
+        """The OpenAPI description the run judges by."""
+        return Path(self.contracts) / "openapi.yaml" if self.contracts else SPEC_PATH
+
+    @property
+    def contracts_dir(self) -> Path:
+        """The clause modules' directory: what the cassettes' contracts hash covers."""
+        return Path(self.contracts) if self.contracts else SPEC_PATH.parent
+
+    @property
+    def cassette_dir(self) -> Path:
+        if self.cassettes:
+            return Path(self.cassettes)
+        beside = Path(self.contracts).parent / "cassettes" if self.contracts else None
+        return beside if beside is not None and beside.is_dir() else CASSETTE_DIR
