@@ -41,7 +41,7 @@ class Recorded(responses.Response):
         self.key = request_key(interaction.method, interaction.path, interaction.query)
 
 
-class CassetteRegistry(FirstMatchRegistry):
+class _CassetteRegistry(FirstMatchRegistry):
     """Serves the current clause's recordings first, then any clause's; each in recorded order, the last repeating.
 
     A request nothing matches gets a response whose callback raises ReplayMiss, so the failure names
@@ -87,9 +87,9 @@ class Replayer:
     """Activates a RequestsMock over the cassettes, and forbids sockets while it runs."""
 
     def __init__(self, cassettes: list[Cassette], base_url: str) -> None:
-        self.mock = responses.RequestsMock(assert_all_requests_are_fired=False, registry=CassetteRegistry)
+        self.mock = responses.RequestsMock(assert_all_requests_are_fired=False, registry=_CassetteRegistry)
         registry = self.mock.get_registry()
-        assert isinstance(registry, CassetteRegistry)
+        assert isinstance(registry, _CassetteRegistry)
         self.registry = registry
         self.registry.source = ", ".join(sorted({str(c.path.parent) for c in cassettes}))
         for cassette in cassettes:

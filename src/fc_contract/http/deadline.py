@@ -47,7 +47,7 @@ class _HTTPSPool(HTTPSConnectionPool):
     ConnectionCls = _HTTPSConnection
 
 
-class DeadlineAdapter(HTTPAdapter):
+class _DeadlineAdapter(HTTPAdapter):
     """requests' adapter whose connections can be cut by `deadline`."""
 
     def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
@@ -59,7 +59,7 @@ def install(session: Any) -> None:
     """Mount the adapter for http and https, unless the session was given adapters of its own."""
     for prefix in ("http://", "https://"):
         if type(session.get_adapter(prefix)) is HTTPAdapter:
-            session.mount(prefix, DeadlineAdapter())
+            session.mount(prefix, _DeadlineAdapter())
 
 
 @contextmanager

@@ -108,11 +108,11 @@ class Guard:
             raise AuthenticationFailed(f"{self.refused} requests in a row were refused after others were accepted "
                                        f"(expired credentials?): {exchange.describe()}; {AUTH_FIX}")
         raise RequestRefused(f"the target refused this request ({exchange.describe()}) though it accepts the run's "
-                             f"other signed requests; its query has {query_shape(exchange.url)}: how a server "
+                             f"other signed requests; its query has {_query_shape(exchange.url)}: how a server "
                              f"canonicalises such a query is not documented; reproduce: {exchange.curl()}")
 
 
-def query_shape(url: str) -> str:
+def _query_shape(url: str) -> str:
     """What is unusual in a URL's query, for a signature refusal: repeated keys, empty values, escapes."""
     raw = urlsplit(url).query
     pairs = parse_qsl(raw, keep_blank_values=True)

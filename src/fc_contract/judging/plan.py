@@ -75,7 +75,7 @@ class WalkPlan:
                 f"{self.cost(cheapest)}; raise --fc-max-requests)")
 
 
-def tiers(total: int) -> list[tuple[str, list[int | None]]]:
+def _tiers(total: int) -> list[tuple[str, list[int | None]]]:
     """The candidate limits in priority order, each tier named as the coverage line names it."""
     edges: list[int | None] = [None, 1, 2, 99, 100, total - 1, total, total + 1]
     boundaries = list(dict.fromkeys(e for e in edges if e is None or e in LIMITS))
@@ -93,7 +93,7 @@ def plan_walks(total: int, page: int, budget: int, sample: bool = False) -> Walk
     left_out: list[int | None] = []
     complete: list[str] = []
     spent = 0
-    for name, candidates in tiers(total):
+    for name, candidates in _tiers(total):
         if sample and name != "boundaries":
             step = max(1, len(candidates) // DEV_SAMPLE)
             candidates = candidates[::step][:DEV_SAMPLE]

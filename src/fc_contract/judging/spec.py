@@ -37,7 +37,7 @@ def contracts_hash(directory: Path = SPEC_PATH.parent) -> str:
     return digest.hexdigest()
 
 
-def is_iso8601(value: Any) -> bool:
+def _is_iso8601(value: Any) -> bool:
     """An ISO-8601 date-time with a time zone, as the documentation's examples show."""
     if not isinstance(value, str) or "T" not in value:
         return False
@@ -47,13 +47,13 @@ def is_iso8601(value: Any) -> bool:
         return False
 
 
-def to_json_schema(node: Any) -> Any:
+def _to_json_schema(node: Any) -> Any:
     """An OpenAPI 3.0 schema as plain JSON Schema (draft 7): `nullable` becomes a type union, refs move."""
     if isinstance(node, list):
-        return [to_json_schema(item) for item in node]
+        return [_to_json_schema(item) for item in node]
     if not isinstance(node, dict):
         return node
-    out = {key: to_json_schema(value) for key, value in node.items()
+    out = {key: _to_json_schema(value) for key, value in node.items()
            if key not in ("nullable", "example", "description", "format")}
     if isinstance(out.get("$ref"), str):
         out["$ref"] = out["$ref"].replace("#/components/schemas/", "#/definitions/")
@@ -74,7 +74,7 @@ class Spec:
         self.document: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
         resource = Resource.from_contents(self.document, default_specification=DRAFT4)
         self._registry: Registry[Any] = Registry().with_resource("urn:fc-spec", resource)
-        definitions = to_json_schema(self.document["components"]["schemas"])
+        definitions = _to_json_schema(self.document["components"]["schemas"])
         # Compiled once: a quick yes for the common case; a no is explained by the OpenAPI validator.
         self._compiled = {name: jsonschema_rs.Draft7Validator({"$ref": f"#/definitions/{name}",
                                                                 "definitions": definitions}, validate_formats=False)
@@ -144,5 +144,5 @@ class Spec:
                 continue
             report.undocumented.update(f"configs[].{k}" for k in item if k not in known)
             for name in DATE_FIELDS:
-                if name in item and isinstance(item[name], str) and not is_iso8601(item[name]):
+                if name in item and isinstance(item[name], str) and not _is_iso8601(item[name]):
                     report.problems.append(f"configs[{index}].{name}: {item[name]!r} is not an ISO-8601 date-time")

@@ -30,7 +30,7 @@ def evidence_of(exchange: Exchange) -> str:
 
 
 @dataclass
-class ClauseResult:
+class _ClauseResult:
     passed: int = 0
     failed: int = 0
     skipped: int = 0
@@ -45,7 +45,7 @@ class ClauseResult:
 
 
 @dataclass
-class Failure:
+class _Failure:
     nodeid: str
     clause: str
     message: str
@@ -56,8 +56,8 @@ class Failure:
 class Conformance:
     """Collected from the test reports (also those pytest-xdist workers send)."""
 
-    clauses: dict[str, ClauseResult] = field(default_factory=lambda: defaultdict(ClauseResult))
-    failures: list[Failure] = field(default_factory=list)
+    clauses: dict[str, _ClauseResult] = field(default_factory=lambda: defaultdict(_ClauseResult))
+    failures: list[_Failure] = field(default_factory=list)
     coverage: dict[str, str] = field(default_factory=dict)  # clause id -> what of the input space it covered
 
     def add(self, report: pytest.TestReport) -> None:
@@ -83,7 +83,7 @@ class Conformance:
             result.failed += 1
             result.reasons.append(message.splitlines()[0] if message else "failed")
             raw = properties.get(EVIDENCE)
-            self.failures.append(Failure(report.nodeid, str(clause), message, json.loads(str(raw)) if raw else None))
+            self.failures.append(_Failure(report.nodeid, str(clause), message, json.loads(str(raw)) if raw else None))
 
     def table(self) -> list[str]:
         lines = [f"{'clause':26} {'verdict':8} {'passed':>6} {'failed':>6} {'skipped':>7}  first reason"]

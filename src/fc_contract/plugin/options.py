@@ -45,8 +45,8 @@ CHOICES = {"profile": ("dev", "ci", "thorough"), "invalid_input": ("reject", "le
 def add_options(parser: pytest.Parser) -> None:
     group = parser.getgroup("fc-contract", "fc-contract: the ListFunctionAsyncInvokeConfigs contract")
     for name, (default, text) in OPTIONS.items():
-        flag = "--fc-" + name.replace("_", "-")
-        group.addoption(flag, dest=f"fc_{name}", default=None, help=f"{text} [default {default or 'none'}; "
+        option_name = "--fc-" + name.replace("_", "-")
+        group.addoption(option_name, dest=f"fc_{name}", default=None, help=f"{text} [default {default or 'none'}; "
                         f"env FC_CONTRACT_{name.upper()}; ini fc_{name}]")
         parser.addini(f"fc_{name}", text, default=None)
     for name, text in FLAGS.items():
@@ -63,7 +63,7 @@ def option(config: pytest.Config, name: str) -> str:
     return str(value)
 
 
-def flag(config: pytest.Config, name: str) -> bool:
+def _flag(config: pytest.Config, name: str) -> bool:
     """One switch by the priority above."""
     if config.getoption(f"fc_{name}"):
         return True
@@ -85,7 +85,7 @@ def settings_from_config(config: pytest.Config) -> Settings:
     except ValueError as exc:
         raise pytest.UsageError(f"fc-contract: a numeric option is not a number ({exc}); "
                                 "fix --fc-max-requests, --fc-max-pages, --fc-timeout or --fc-max-seconds") from None
-    flags = {name: flag(config, name) for name in FLAGS}
+    flags = {name: _flag(config, name) for name in FLAGS}
     if flags["record"] and raw["target"] == "replay":
         raise pytest.UsageError("--fc-record needs a target to record from: --fc-target=fake, a URL or live")
     if not all(0 < n < float("inf") for n in numbers.values()):

@@ -6,7 +6,7 @@ from fc_contract.http.shown import escape
 from fc_contract.judging.contract import Contract
 
 
-def undocumented_fields(contract: Contract) -> list[str]:
+def _undocumented_fields(contract: Contract) -> list[str]:
     seen: set[str] = set()
     for exchange in contract.client.history:
         if exchange.shape is not None:
@@ -29,7 +29,7 @@ def summary_lines(contract: Contract, kind: str) -> list[str]:
         lines.append(f"retried {len(client.retried)} throttled requests:")
         lines += [f"  {line}" for line in client.retried[:20]]
         lines += [f"  ... and {len(client.retried) - 20} more"] if len(client.retried) > 20 else []
-    fields = undocumented_fields(contract)
+    fields = _undocumented_fields(contract)
     if fields:
         lines.append(f"undocumented response fields (allowed, additive): {escape(', '.join(fields[:50]))}")
     lines += [f"note: {note}" for note in contract.notes]

@@ -48,7 +48,7 @@ class Target:
         self.session.close()
 
 
-def check_url(url: str) -> None:
+def _check_url(url: str) -> None:
     """A one-line usage error unless `url` is an http(s) URL with a host."""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
@@ -59,7 +59,7 @@ def check_url(url: str) -> None:
         raise TargetError(f"--fc-target={url!r} has an invalid port") from None
 
 
-def check_reachable(url: str, timeout: float) -> None:
+def _check_reachable(url: str, timeout: float) -> None:
     """A one-line usage error when nothing accepts connections at `url`."""
     parts = urlsplit(url)
     port = parts.port or (443 if parts.scheme == "https" else 80)
@@ -71,7 +71,7 @@ def check_reachable(url: str, timeout: float) -> None:
                                 "start the server or fix --fc-target") from None
 
 
-def fake_target(configs: int = 45) -> Target:
+def _fake_target(configs: int = 45) -> Target:
     """The reference server, seeded with `configs` configs, on a free loopback port.
 
     Deterministic (token key, request ids), so that re-recording unchanged behaviour rewrites the same bytes.
@@ -90,7 +90,7 @@ def load_cassettes(directory: Path) -> list[Cassette]:
         raise TargetError(str(exc)) from None
 
 
-def description_warnings(description: Path, loaded: list[Cassette]) -> list[str]:
+def _description_warnings(description: Path, loaded: list[Cassette]) -> list[str]:
     """Cassettes recorded from another description than the one responses are judged by (the fc_spec fixture's)."""
     current = spec_hash(description)
     stale = [c.path.name for c in loaded if c.metadata.get("spec_sha256") != current]
@@ -98,7 +98,7 @@ def description_warnings(description: Path, loaded: list[Cassette]) -> list[str]
             "--fc-record"] if stale else []
 
 
-def cassette_warnings(settings: Settings, loaded: list[Cassette]) -> list[str]:
+def _cassette_warnings(settings: Settings, loaded: list[Cassette]) -> list[str]:
     """What else makes replay doubtful: other clause modules, function or hypothesis profile."""
     problems = []
     clauses = contracts_hash(settings.contracts_dir)
@@ -115,7 +115,7 @@ def cassette_warnings(settings: Settings, loaded: list[Cassette]) -> list[str]:
     return problems
 
 
-def live_endpoint() -> str:
+def _live_endpoint() -> str:
     """FC_ENDPOINT, or https://{ALIBABA_CLOUD_ACCOUNT_ID}.{ALIBABA_CLOUD_REGION}.fc.aliyuncs.com."""
     if os.environ.get("FC_ENDPOINT"):
         endpoint = os.environ["FC_ENDPOINT"].strip().rstrip("/")
@@ -144,22 +144,22 @@ def preflight(settings: Settings) -> list[str]:
     if name != "replay":
         credentials(settings)
     if name == "live":
-        check_url(live_endpoint())
-        check_insecure(settings, live_endpoint())
+        _check_url(_live_endpoint())
+        _check_insecure(settings, _live_endpoint())
         return []
     if name == "replay":
-        problems = cassette_warnings(settings, load_cassettes(settings.cassette_dir))
+        problems = _cassette_warnings(settings, load_cassettes(settings.cassette_dir))
         if problems and settings.strict_cassettes:
             raise TargetError(f"--fc-strict-cassettes: {problems[0]}")
         return problems
     if name != "fake":
-        check_url(name)
-        check_insecure(settings, name)
-        check_reachable(name, settings.timeout)
+        _check_url(name)
+        _check_insecure(settings, name)
+        _check_reachable(name, settings.timeout)
     return []
 
 
-def check_insecure(settings: Settings, url: str) -> None:
+def _check_insecure(settings: Settings, url: str) -> None:
     """Signed requests over plain http go only to this machine, unless --fc-allow-insecure."""
     if (settings.signing_scheme != "none" and urlsplit(url).scheme == "http" and not is_loopback(url)
             and not settings.allow_insecure):
@@ -167,12 +167,10 @@ def check_insecure(settings: Settings, url: str) -> None:
                                 "host (anyone on the way reads them); use https, or --fc-allow-insecure")
 
 
-def replay_target(settings: Settings, spec: Spec) -> Target:
+def _replay_target(settings: Settings, spec: Spec) -> Target:
     """The cassettes, served offline through `responses`, judged fresh against `spec` (preflight did the rest)."""
     loaded = load_cassettes(settings.cassette_dir)
-    problems = description_warnings(spec.path, loaded)
-    if problems and settings.strict_cassettes:
-        raise TargetError(f"--fc-strict-cassettes: {problems[0]}")
+    problems = _description_warnings(spec.path, loaded)
     if problems and settings.strict_cassettes:
         raise TargetError(f"--fc-strict-cassettes: {problems[0]}")
     replayer = Replayer(loaded, REPLAY_BASE)  # started only while a test of the contract runs (the plugin)
@@ -183,11 +181,11 @@ def replay_target(settings: Settings, spec: Spec) -> Target:
 def open_target(settings: Settings, spec: Spec) -> Target:
     """The target the options name (preflight has vouched for it), signing as the options say."""
     if settings.target == "replay":
-        return replay_target(settings, spec)
+        return _replay_target(settings, spec)
     if settings.target == "fake":
-        target = fake_target()
+        target = _fake_target()
     elif settings.target == "live":
-        endpoint = live_endpoint()
+        endpoint = _live_endpoint()
         target = Target("live", endpoint, description=f"{endpoint} (live)")
     else:  # a URL naming the service itself is live: read-only, signed
         kind = "live" if is_fc_endpoint(settings.target) else "url"
