@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Iterator
 
 import pytest
@@ -29,10 +30,12 @@ def server(session_server: Server) -> Server:
 @pytest.fixture
 def run_contracts(pytester: pytest.Pytester) -> Callable[..., Verdict]:
     """Run `pytest contracts` in a subprocess with the given options; returns a Verdict."""
+    runs = itertools.count()
 
     def run(*args: str, timeout: float = 240) -> Verdict:
+        junit = pytester.path / f"junit-{next(runs)}.xml"
         result = pytester.runpytest_subprocess(str(CONTRACTS), "-p", "no:cacheprovider", "-rfs", "-q",
-                                               *args, timeout=timeout)
-        return Verdict(int(result.ret), "\n".join(result.outlines + result.errlines))
+                                               f"--junitxml={junit}", *args, timeout=timeout)
+        return Verdict(int(result.ret), "\n".join(result.outlines + result.errlines), junit)
 
     return run

@@ -16,9 +16,10 @@ def run_sdk(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> Calla
     monkeypatch.setenv("PYTHONPATH", str(PLUGINS))
 
     def run(*args: str) -> Verdict:
+        junit = pytester.path / "junit.xml"
         result = pytester.runpytest_subprocess(str(ROOT / "contracts" / "sdk"), "-p", "no:cacheprovider", "-rfsxX",
-                                               *args, timeout=120)
-        return Verdict(int(result.ret), "\n".join(result.outlines + result.errlines))
+                                               f"--junitxml={junit}", *args, timeout=120)
+        return Verdict(int(result.ret), "\n".join(result.outlines + result.errlines), junit)
 
     return run
 

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from typing import NoReturn
 
 import pytest
 
 from fc_contract.http.exchange import Exchange
 from fc_contract.http.shown import visible
+
+# How every verdict line starts: "[limit.bounds] ...", or a run-wide id ("[auth]", "[budget]", "[replay]").
+VERDICT_ID = re.compile(r"^\[([a-z][a-z0-9_.-]*)\] ", re.MULTILINE)
 
 
 class ContractFailure(pytest.fail.Exception):  # type: ignore[misc,name-defined]

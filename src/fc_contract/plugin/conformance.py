@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -15,6 +14,7 @@ import pytest
 from fc_contract import __version__
 from fc_contract.http.exchange import Exchange
 from fc_contract.http.shown import fence, span, visible
+from fc_contract.judging.clause import VERDICT_ID
 
 EVIDENCE = "fc_evidence"
 CLAUSE = "fc_clause"
@@ -129,5 +129,5 @@ def _message(report: pytest.TestReport) -> str:
     if report.skipped and isinstance(report.longrepr, tuple):
         return str(report.longrepr[2]).removeprefix("Skipped: ")
     lines = [line for line in str(report.longreprtext or "").splitlines() if not line.startswith("[gw")]
-    first = next((i for i, line in enumerate(lines) if re.match(r"^\[[a-z.]+\] ", line)), 0)
+    first = next((i for i, line in enumerate(lines) if VERDICT_ID.match(line)), 0)
     return "\n".join(lines[first:])
