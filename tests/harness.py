@@ -25,15 +25,15 @@ class Verdict:
         """(fc_clause property, failure report) of each failed or erroring test case, from the JUnit XML."""
         if self.junit is None or not self.junit.is_file():
             return []
-        found = []
+        found: list[tuple[str, str]] = []
         for case in ET.parse(self.junit).getroot().iter("testcase"):
             problem = case.find("failure")
             if problem is None:
                 problem = case.find("error")
             if problem is None:
                 continue
-            clause = next((p.get("value", "") for p in case.iter("property") if p.get("name") == CLAUSE), "")
-            found.append((clause, problem.text or problem.get("message", "")))  # the text is the whole report
+            clause = next((p.get("value") or "" for p in case.iter("property") if p.get("name") == CLAUSE), "")
+            found.append((clause, problem.text or problem.get("message") or ""))  # the text is the whole report
         return found
 
     @property

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable
 
 import pytest
@@ -42,11 +43,30 @@ def test_an_sdk_that_loses_a_field_fails_sdk_parsing(run_sdk: Callable[..., Verd
     assert "the SDK's model has nothing" in verdict.output
 
 
-def test_a_fixed_defect_turns_the_run_red(run_sdk: Callable[..., Verdict]) -> None:
-    verdict = run_sdk("-p", "sdk_fixed")
-    assert verdict.exit_code == 1
-    assert "XPASS(strict)" in verdict.output
-    assert "a defect this SDK does not have" in verdict.output
+FALSE_DEFECT = """
+import pytest
+
+from fc_contract.sdk import adapters
+
+
+@pytest.fixture(scope="session")
+def fc_sdks():
+    loaded = {name: adapters.load(name) for name in adapters.FACTORIES}
+    loaded["alibabacloud-fc-open20210406"].defects["sdk.request.falsy"] = "a defect this SDK does not have"
+    return loaded
+"""
+
+
+def test_a_fixed_defect_turns_the_run_red(pytester: pytest.Pytester) -> None:
+    """An fc_sdks fixture in the user's conftest.py reaches the SDK clauses: here, a defect the SDK lacks."""
+    shutil.copytree(ROOT / "contracts", pytester.path / "contracts", ignore=shutil.ignore_patterns("__pycache__"))
+    pytester.makeini("[pytest]\n")
+    pytester.makeconftest(FALSE_DEFECT)
+    result = pytester.runpytest_subprocess("contracts/sdk", "-p", "no:cacheprovider", "-rfsxX",
+                                           f"--fc-cassettes={ROOT / 'cassettes'}", timeout=120)
+    assert result.ret == 1
+    result.stdout.fnmatch_lines(["*XPASS(strict)*a defect this SDK does not have*"])
+    result.stdout.no_fnmatch_line("*recorded from another*")  # the copy is the same clauses and description
 
 
 def test_a_missing_sdk_is_skipped_with_the_reason(run_sdk: Callable[..., Verdict]) -> None:

@@ -61,11 +61,13 @@ class Settings:
         return self.signing
 
     # Priority: the option, then what lies beside the contracts being run (a clone's own, or the
-    # installed copy's when run with --pyargs), then the copy beside the library.
+    # installed copy's when run with --pyargs), then the copy beside the library. A directory of
+    # clauses of one's own, with no description beside it, keeps its cassettes in its cassettes/.
     @property
     def spec_path(self) -> Path:
         """The OpenAPI description the run judges by."""
-        return Path(self.contracts) / "openapi.yaml" if self.contracts else SPEC_PATH
+        beside = Path(self.contracts) / "openapi.yaml" if self.contracts else None
+        return beside if beside is not None and beside.is_file() else SPEC_PATH
 
     @property
     def contracts_dir(self) -> Path:
@@ -76,5 +78,9 @@ class Settings:
     def cassette_dir(self) -> Path:
         if self.cassettes:
             return Path(self.cassettes)
-        beside = Path(self.contracts).parent / "cassettes" if self.contracts else None
-        return beside if beside is not None and beside.is_dir() else CASSETTE_DIR
+        if not self.contracts:
+            return CASSETTE_DIR
+        if not (Path(self.contracts) / "openapi.yaml").is_file():
+            return Path(self.contracts) / "cassettes"
+        beside = Path(self.contracts).parent / "cassettes"
+        return beside if beside.is_dir() else CASSETTE_DIR

@@ -21,6 +21,7 @@ from fc_contract.plugin import hookspecs, profiles, stash
 from fc_contract.plugin.collector import Collector
 from fc_contract.plugin.conformance import CLAUSE, COVERAGE, EVIDENCE, Conformance, evidence_of
 from fc_contract.plugin.determinism import clause_generation
+from fc_contract.plugin.fixtures import fc_target
 from fc_contract.plugin.options import add_options, settings_from_config
 from fc_contract.plugin.summary import summary_lines
 from fc_contract.plugin.targets import Target, TargetError, preflight
@@ -102,10 +103,11 @@ def pytest_collection_finish(session: pytest.Session) -> None:
         clauses = [item for item in session.items if item.get_closest_marker("fc_clause")]
         collector.expected = {item.nodeid for item in clauses}
         collected = {Path(item.path).name for item in clauses}
-        collector.missing = sorted(p.name for p in contracts.glob("test_*.py") if p.name not in collected)
+        collector.missing = sorted(p.name for p in contracts.glob("test_*.py")
+                                   if p.name not in collected and _is_contract_module(p))
     if session.config.option.collectonly:
         return
-    if any("fc_target" in getattr(item, "fixturenames", ()) for item in session.items):
+    if _own_target(session.config) and any("fc_target" in getattr(item, "fixturenames", ()) for item in session.items):
         try:
             warnings = preflight(session.config.stash[stash.SETTINGS])
         except TargetError as exc:
@@ -113,9 +115,15 @@ def pytest_collection_finish(session: pytest.Session) -> None:
         session.config.stash[stash.WARNINGS] = session.config.stash.get(stash.WARNINGS, []) + warnings
 
 
+def _own_target(config: pytest.Config) -> bool:
+    """The run uses the shipped fc_target fixture: no conftest or plugin defines one of its own."""
+    return all(getattr(plugin, "fc_target", fc_target) is fc_target for plugin in config.pluginmanager.get_plugins())
+
+
 def _contracts_dir(items: Sequence[pytest.Item]) -> Path | None:
-    """The directory of the clause modules being run: the nearest holding openapi.yaml above the first."""
-    return next((_description_dir(Path(item.path)) for item in items if _is_contract_test(item)), None)
+    """The directory of the clause modules being run: the first's, or the one above it holding openapi.yaml."""
+    first = next((Path(item.path) for item in items if _is_contract_test(item)), None)
+    return None if first is None else _description_dir(first) or first.parent
 
 
 def _is_contract_test(item: pytest.Item) -> bool:
