@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 
@@ -33,9 +34,10 @@ def run_contracts(pytester: pytest.Pytester) -> Callable[..., Verdict]:
     runs = itertools.count()
 
     def run(*args: str, timeout: float = 240) -> Verdict:
-        junit = pytester.path / f"junit-{next(runs)}.xml"
+        given = [a.removeprefix("--junitxml=") for a in args if a.startswith("--junitxml=")]
+        junit = Path(given[-1]) if given else pytester.path / f"junit-{next(runs)}.xml"
         result = pytester.runpytest_subprocess(str(CONTRACTS), "-p", "no:cacheprovider", "-rfs", "-q",
-                                               f"--junitxml={junit}", *args, timeout=timeout)
+                                               *([] if given else [f"--junitxml={junit}"]), *args, timeout=timeout)
         return Verdict(int(result.ret), "\n".join(result.outlines + result.errlines), junit)
 
     return run

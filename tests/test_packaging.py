@@ -23,7 +23,7 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_the_wheel_holds_the_plugin_the_contracts_and_the_cassettes(wheel: Path) -> None:
     names = zipfile.ZipFile(wheel).namelist()
-    for expected in ("fc_contract/plugin.py", "fc_contract/contracts/openapi.yaml",
+    for expected in ("fc_contract/plugin/__init__.py", "fc_contract/contracts/openapi.yaml",
                      "fc_contract/contracts/test_limit_bounds.py", "fc_contract/contracts/sdk/test_sdk_parsing.py",
                      "fc_contract/cassettes/limit.bounds.yaml", "fc_contract/cassettes/documentation/sample.yaml"):
         assert expected in names

@@ -26,22 +26,31 @@ ABSENT = object()
 
 def _recorded_walk(cassettes: list[Cassette]) -> list[Interaction]:
     """The longest recorded walk: a first page, then each page its nextToken leads to, to the last."""
-    pages: dict[tuple[int | None, str | None], Interaction] = {}
+    pages: dict[tuple[int | None, str | None], tuple[Interaction, object]] = {}
     for interaction in (i for c in cassettes for i in c.interactions if i.status == 200):
-        call = expressible(interaction)
-        if call is not None:
-            pages.setdefault((call.limit, call.next_token), interaction)
+        call, after = expressible(interaction), _next_token(interaction)
+        if call is not None and after is not ABSENT:  # a page a hostile server recorded is no walk to learn from
+            pages.setdefault((call.limit, call.next_token), (interaction, after))
     best: list[Interaction] = []
-    for (limit, token), first in pages.items():
+    for (limit, token), (first, after) in pages.items():
         if token is not None:
             continue
-        walk, current = [first], first
-        while (after := json.loads(current.body).get("nextToken")) and (limit, after) in pages and len(walk) < 50:
-            current = pages[(limit, after)]
+        walk = [first]
+        while isinstance(after, str) and after and (limit, after) in pages and len(walk) < 50:
+            current, after = pages[(limit, after)]
             walk.append(current)
         if not after and len(walk) > len(best):
             best = walk
     return best
+
+
+def _next_token(interaction: Interaction) -> object:
+    """The page's nextToken (None when absent), or ABSENT when the body is no JSON object of a page."""
+    try:
+        body = json.loads(interaction.body)
+    except (ValueError, RecursionError):
+        return ABSENT
+    return body.get("nextToken") if isinstance(body, dict) else ABSENT
 
 
 @pytest.mark.parametrize("last", ["", None, ABSENT], ids=["empty", "null", "absent"])

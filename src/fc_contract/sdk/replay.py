@@ -61,7 +61,7 @@ class Call:
     def recorded_json(self) -> Any:
         try:
             return json.loads(self.interaction.body)
-        except ValueError:
+        except (ValueError, RecursionError):  # not JSON, or nested deeper than a parser follows
             return None
 
 
