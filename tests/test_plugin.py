@@ -198,3 +198,26 @@ def fc_target():
 ''')
     (clause_dir / "test_three.py").write_text("def test_three(fc):\n    assert len(fc.page().json()['configs']) == 3\n")
     pytester.runpytest("tests/contract").assert_outcomes(passed=2)
+
+
+def test_fc_settings_and_fc_limits_of_ones_own_reach_the_contract(pytester: pytest.Pytester, clause_dir: Path) -> None:
+    pytester.makeconftest('''
+import dataclasses
+import pytest
+from fc_contract import Limits
+
+@pytest.fixture(scope="session")
+def fc_settings(pytestconfig):
+    from fc_contract.plugin import stash
+    return dataclasses.replace(pytestconfig.stash[stash.SETTINGS], function="my-function")
+
+@pytest.fixture(scope="session")
+def fc_limits():
+    return Limits(max_requests=3)
+''')
+    (clause_dir / "test_mine.py").write_text('''
+def test_mine(fc):
+    assert fc.client.limits.max_requests == 3
+    assert "/functions/my-function/" in fc.page().url
+''')
+    pytester.runpytest("tests/contract/test_mine.py", "--fc-target=fake").assert_outcomes(passed=1)
