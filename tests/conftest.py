@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import itertools
+import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -10,7 +12,7 @@ import pytest
 
 from fc_contract.fake import FakeFC, seed_store
 from fc_contract.fake.server import Server
-from harness import CONTRACTS, Verdict
+from harness import CONTRACTS, ROOT, Verdict
 
 
 @pytest.fixture(scope="session")
@@ -41,3 +43,12 @@ def run_contracts(pytester: pytest.Pytester) -> Callable[..., Verdict]:
         return Verdict(int(result.ret), "\n".join(result.outlines + result.errlines), junit)
 
     return run
+
+
+@pytest.fixture(scope="session")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """fc-contract built as a wheel, once a session (a worker's)."""
+    out = tmp_path_factory.mktemp("wheel")
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", str(ROOT), "--no-deps", "--no-build-isolation",
+                    "-w", str(out)], check=True, capture_output=True, timeout=300)
+    return next(out.glob("fc_contract-*.whl"))

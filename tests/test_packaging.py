@@ -8,18 +8,6 @@ import sys
 import zipfile
 from pathlib import Path
 
-import pytest
-
-from harness import ROOT
-
-
-@pytest.fixture(scope="module")
-def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("wheel")
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", str(ROOT), "--no-deps", "--no-build-isolation",
-                    "-w", str(out)], check=True, capture_output=True, timeout=300)
-    return next(out.glob("fc_contract-*.whl"))
-
 
 def test_the_wheel_holds_the_plugin_the_contracts_and_the_cassettes(wheel: Path) -> None:
     names = zipfile.ZipFile(wheel).namelist()

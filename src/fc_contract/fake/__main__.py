@@ -16,6 +16,12 @@ from fc_contract.fake.store import DEFAULT_FUNCTION, DEFAULT_SERVICE, load_store
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m fc_contract.fake",
                                 description="The fc-contract reference server for ListFunctionAsyncInvokeConfigs.")
+    add_arguments(p)
+    return p
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    """The server's options (`fc-contract serve` takes the same)."""
     p.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     p.add_argument("--port", type=int, default=9000, help="port to bind, 0 for any free one (default 9000)")
     p.add_argument("--configs", type=int, default=45, metavar="N", help="seed N configs (default 45)")
@@ -29,20 +35,24 @@ def parser() -> argparse.ArgumentParser:
                    help=f"inject a fault into every EVERY-th request (default every one); KIND is one of "
                         f"{', '.join(HTTP_FAULTS + TOKEN_FAULTS)}; ARG is seconds (latency, hang), MiB (big) or "
                         "Retry-After (throttle). Repeatable.")
-    return p
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = parser().parse_args(argv)
+    p = parser()
+    return serve(p.parse_args(argv), p)
+
+
+def serve(args: argparse.Namespace, p: argparse.ArgumentParser) -> int:
+    """Serve until interrupted; bad arguments go to `p.error`."""
     if args.configs < 0:
-        parser().error("--configs must be 0 or more")
+        p.error("--configs must be 0 or more")
     if bool(args.access_key_id) != bool(args.access_key_secret):
-        parser().error("--access-key-id and --access-key-secret go together")
+        p.error("--access-key-id and --access-key-secret go together")
     verifier = Verifier({args.access_key_id: args.access_key_secret}) if args.access_key_id else None
     try:
         faults = [Fault.parse(text) for text in args.fault]
     except ValueError as exc:
-        parser().error(str(exc))
+        p.error(str(exc))
     try:
         store = load_store(args.data) if args.data else seed_store(args.configs, args.service, args.function, args.seed)
         server = Server(build(store, faults, verifier=verifier), args.host, args.port)

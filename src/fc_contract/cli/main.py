@@ -1,0 +1,116 @@
+"""fc-contract: the contract suite as one command. pytest is the engine; the exit code is its verdict.
+
+0 every clause passed, 1 a clause failed, 2 interrupted, 4 a usage error (one line on stderr).
+Any --fc-* option of the pytest plugin may follow a command and keeps its meaning.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import sys
+from typing import NoReturn
+
+import pytest
+
+from fc_contract.cli.progress import Progress
+from fc_contract.cli.versions import version_lines
+from fc_contract.fake import __main__ as fake
+from fc_contract.settings import SPEC_PATH
+
+USAGE = int(pytest.ExitCode.USAGE_ERROR)
+# CLI flag -> the plugin option it sets (None values are not passed: the environment and ini still apply)
+SUITE_OPTIONS = {"service": "--fc-service", "function": "--fc-function", "signing": "--fc-signing",
+                 "report": "--fc-report", "profile": "--fc-profile", "max_requests": "--fc-max-requests",
+                 "invalid_input": "--fc-invalid-input", "max_seconds": "--fc-max-seconds",
+                 "timeout": "--fc-timeout", "junit": "--junitxml"}
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line and exit code 4, as pytest's."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(USAGE, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
+def parser() -> _Parser:
+    p = _Parser(prog="fc-contract", description=__doc__.split("\n")[0] if __doc__ else None)
+    p.add_argument("--version", action="store_true", help="print the versions of fc-contract, its description "
+                   "and the installed SDKs")
+    commands = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    check = commands.add_parser("check", help="run the whole suite against the server at URL")
+    check.add_argument("url", help="the server: http(s)://HOST[:PORT], fake (the reference server) or live")
+    replay = commands.add_parser("replay", help="run the suite on recorded cassettes, offline")
+    replay.add_argument("directory", nargs="?", help="the cassette directory (default: the packaged cassettes)")
+    record = commands.add_parser("record", help="record the suite's exchanges with URL into DIR (a baseline)")
+    record.add_argument("url", help="the server to record from")
+    record.add_argument("directory", metavar="DIR", help="where the cassettes go")
+    for command in (check, replay, record):
+        _suite_arguments(command)
+    serve = commands.add_parser("serve", help="run the reference server (as python -m fc_contract.fake)")
+    fake.add_arguments(serve)
+    return p
+
+
+def _suite_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--service", help="the service of the function under test (default demo-service)")
+    p.add_argument("--function", help="the function under test (default helloworld)")
+    p.add_argument("--signing", choices=("auto", "acs3", "fc", "none"), help="how to sign (default auto)")
+    p.add_argument("--profile", choices=("dev", "ci", "thorough"), help="how much to generate (default ci)")
+    p.add_argument("--invalid-input", choices=("reject", "lenient"), help="what bad input must get (default reject)")
+    p.add_argument("--max-requests", type=int, metavar="N", help="stop with a verdict after N requests")
+    p.add_argument("--max-seconds", type=float, metavar="S", help="the run's wall-clock budget")
+    p.add_argument("--timeout", type=float, metavar="S", help="connect and read timeout of each request")
+    p.add_argument("--report", metavar="PATH", help="write the conformance report as Markdown")
+    p.add_argument("--junit", metavar="PATH", help="write JUnit XML (each test case names its clause)")
+    shown = p.add_mutually_exclusive_group()
+    shown.add_argument("-v", "--verbose", action="store_true", help="show pytest's own output")
+    shown.add_argument("-q", "--quiet", action="store_true", help="show the clause table only")
+
+
+def pytest_args(args: argparse.Namespace, extra: list[str]) -> list[str]:
+    """The pytest command line of a suite command: the packaged contracts, isolated from any project's config."""
+    contracts = SPEC_PATH.parent
+    out = [str(contracts), "--rootdir", str(contracts), "-c", os.devnull, "-p", "no:cacheprovider"]
+    if args.command == "check":
+        out.append(f"--fc-target={args.url}")
+    elif args.command == "record":
+        out += [f"--fc-target={args.url}", "--fc-record", f"--fc-cassettes={args.directory}"]
+    elif args.directory:
+        out.append(f"--fc-cassettes={args.directory}")
+    out += [f"{flag}={getattr(args, name)}" for name, flag in SUITE_OPTIONS.items() if getattr(args, name) is not None]
+    return out + (["-v", "-rfEs"] if args.verbose else []) + extra
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = parser()
+    args, extra = p.parse_known_args(argv)
+    if args.version:
+        print("\n".join(version_lines()))
+        return 0
+    if args.command is None:
+        p.error("name a command: check, replay, record or serve")
+    unknown = [a for a in extra if not a.startswith("--fc-")]
+    if unknown:
+        p.error(f"unrecognized arguments: {' '.join(unknown)} (only --fc-* options pass through to the suite)")
+    if args.command == "serve":
+        return USAGE if fake.serve(args, p) == 2 else 0
+    return run(pytest_args(args, extra), verbose=args.verbose, quiet=args.quiet)
+
+
+def run(arguments: list[str], verbose: bool = False, quiet: bool = False) -> int:
+    """pytest.main on `arguments`: its own output when verbose, else Progress's lines on the real stdout."""
+    if verbose:
+        return _verdict(pytest.main(arguments))
+    out = os.fdopen(os.dup(sys.stdout.fileno()), "w", encoding="utf-8", errors="replace")
+    live = out.isatty() and not os.environ.get("CI")
+    with out, open(os.devnull, "w", encoding="utf-8") as sink, contextlib.redirect_stdout(sink):
+        return _verdict(pytest.main([*arguments, "-q"], plugins=[Progress(out, live, quiet)]))
+
+
+def _verdict(code: int | pytest.ExitCode) -> int:
+    if code == pytest.ExitCode.NO_TESTS_COLLECTED:
+        print("fc-contract: error: no contract tests were collected; reinstall fc-contract", file=sys.stderr)
+        return USAGE
+    return int(code)

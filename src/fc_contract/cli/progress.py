@@ -1,0 +1,105 @@
+"""What `fc-contract` prints while the suite runs and after: a line per clause, then the table and failures."""
+
+from __future__ import annotations
+
+import time
+from collections import Counter, defaultdict
+from typing import TextIO
+
+import pytest
+
+from fc_contract.http.shown import visible
+from fc_contract.plugin import stash
+from fc_contract.plugin.conformance import CLAUSE
+
+
+class Progress:
+    """A pytest plugin: one line per clause as its last test ends; at the end, the clause table."""
+
+    def __init__(self, out: TextIO, live: bool, quiet: bool) -> None:
+        self.out, self.live, self.quiet = out, live, quiet
+        self.config: pytest.Config | None = None
+        self.total: Counter[str] = Counter()  # tests of each clause in this run
+        self.done: Counter[str] = Counter()
+        self.outcomes: dict[str, Counter[str]] = defaultdict(Counter)  # clause -> failed, passed, skipped
+        self.seconds: dict[str, float] = defaultdict(float)
+        self.started = time.monotonic()
+        self.stopped: str | None = None  # why the run stopped early (pytest.exit, an interruption)
+
+    def _write(self, line: str) -> None:
+        if self.live:
+            self.out.write("\r\x1b[K")  # clears the live line (our own control sequence, never server data)
+        self.out.write(visible(line) + "\n")
+        self.out.flush()
+
+    def pytest_configure(self, config: pytest.Config) -> None:
+        self.config = config
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_collection_finish(self, session: pytest.Session) -> None:
+        for item in session.items:
+            marker = item.get_closest_marker("fc_clause")
+            if marker is not None:
+                self.total[str(marker.args[0])] += 1
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        clause = str(dict(report.user_properties).get(CLAUSE, ""))
+        if not clause:
+            return
+        self.seconds[clause] += report.duration
+        if report.failed:
+            self.outcomes[clause]["failed"] += 1
+        elif report.skipped:  # an xfail counts as passed, as in the clause table
+            self.outcomes[clause]["passed" if hasattr(report, "wasxfail") else "skipped"] += 1
+        elif report.when == "call":
+            self.outcomes[clause]["passed"] += 1
+        if report.when != "teardown" or self.quiet:
+            return
+        self.done[clause] += 1
+        if self.done[clause] == self.total[clause]:
+            counts = self.outcomes[clause]
+            verdict = "FAILED" if counts["failed"] else "passed" if counts["passed"] else "skipped"
+            self._write(f"{clause:26} {verdict:8} {self._requests(clause):6} requests {self.seconds[clause]:7.1f} s")
+        elif self.live:
+            finished = sum(1 for c in self.total if self.done[c] == self.total[c])
+            self.out.write(f"\r\x1b[K{clause}: {self.done[clause]}/{self.total[clause]} tests; "
+                           f"{finished}/{len(self.total)} clauses done")
+            self.out.flush()
+
+    def _requests(self, clause: str) -> int:
+        contract = self.config.stash.get(stash.CONTRACT, None) if self.config else None
+        return contract.client.counts.get(clause, 0) if contract is not None else 0
+
+    def pytest_keyboard_interrupt(self, excinfo: pytest.ExceptionInfo[BaseException]) -> None:
+        self.stopped = str(getattr(excinfo.value, "msg", "") or "interrupted")
+
+    def pytest_unconfigure(self, config: pytest.Config) -> None:
+        if self.live:
+            self.out.write("\r\x1b[K")
+        if self.stopped:
+            self._write(f"fc-contract: the run stopped: {self.stopped}")
+        collector = config.stash.get(stash.COLLECTOR, None)
+        if collector is None or not collector.conformance.clauses:
+            return
+        for line in config.stash.get(stash.WARNINGS, []):
+            self._write(f"warning: {line}")
+        if not self.quiet:
+            self._write("")
+        for line in collector.conformance.table():
+            self._write(line)
+        if self.quiet:
+            return
+        first: dict[str, str] = {}
+        for failure in collector.conformance.failures:
+            first.setdefault(failure.clause, failure.message.strip())
+        for clause, message in first.items():
+            self._write(f"\n{clause} failed:")
+            for line in message.splitlines()[:6]:
+                self._write(f"  {line}")
+        for report in config.stash.get(stash.SDK_REPORTS, {}).values():
+            self._write(f"SDK {report.line()}")
+        contract = config.stash.get(stash.CONTRACT, None)
+        for note in contract.notes if contract is not None else []:
+            self._write(f"note: {note}")
+        sent = f", {contract.client.sent} requests" if contract is not None else ""
+        self._write(f"\n{len(self.total)} clauses{sent} in {time.monotonic() - self.started:.1f} s")

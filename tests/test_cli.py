@@ -1,0 +1,114 @@
+"""The `fc-contract` console script, installed from a built wheel: exit codes, progress lines, the same table."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from fc_contract.fake import seed_store
+from fc_contract.fake.faults import Fault, Faulty, build
+from fc_contract.fake.server import Server
+from test_hostile_runs import HostileErrors
+from variants import LimitPlusOne
+
+CLAUSE_ROW = re.compile(r"^([a-z][a-z0-9_.-]*) +(passed|FAILED|skipped) +\d+ +\d+ +\d+", re.MULTILINE)
+ORDER = ["errors", "limit.bounds", "pagination.consistency", "pagination.termination", "schema.fuzz",
+         "response.shape"]  # collection order; response.shape ends with an fc_after_all test
+
+
+@pytest.fixture(scope="module")
+def installed(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The wheel installed on its own (its console script included), outside this clone."""
+    target = tmp_path_factory.mktemp("cli-site")
+    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target", str(target), str(wheel)],
+                   check=True, capture_output=True, timeout=300)
+    assert (target / "bin" / "fc-contract").is_file()
+    return target
+
+
+def _env(installed: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("FC_CONTRACT_", "PYTEST_"))}
+    return {**env, "PYTHONPATH": str(installed), "CI": "1"}
+
+
+def cli(installed: Path, *args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([str(installed / "bin" / "fc-contract"), *args], cwd=cwd, capture_output=True, text=True,
+                          timeout=300, env=_env(installed))
+
+
+def test_exit_0_when_every_clause_passes(installed: Path, tmp_path: Path) -> None:
+    result = cli(installed, "replay", cwd=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert [m[0] for m in CLAUSE_ROW.findall(result.stdout)][:6] == sorted(ORDER)
+    assert f"fc_contract{os.sep}cassettes" not in result.stderr
+
+
+def test_exit_1_when_a_clause_fails_with_its_first_failure_and_curl(installed: Path, server: Server,
+                                                                    tmp_path: Path) -> None:
+    server.app = LimitPlusOne(seed_store(45))
+    result = cli(installed, "check", server.url, cwd=tmp_path)
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "limit.bounds failed:" in result.stdout
+    assert "reproduce: curl -sS -i " in result.stdout.split("limit.bounds failed:")[1]
+
+
+def test_exit_4_is_one_line_on_stderr(installed: Path, tmp_path: Path) -> None:
+    for args in (["check", "not-a-url"], ["check", "fake", "--profile=huge"], ["replay", "--bogus"], []):
+        result = cli(installed, *args, cwd=tmp_path)
+        assert result.returncode == 4, (args, result.stdout, result.stderr)
+        assert len(result.stderr.strip().splitlines()) == 1, (args, result.stderr)
+        assert "Traceback" not in result.stdout + result.stderr
+
+
+def test_exit_2_when_interrupted(installed: Path, server: Server, tmp_path: Path) -> None:
+    hanging = build(seed_store(45), [Fault.parse("hang:60")])
+    assert isinstance(hanging, Faulty)
+    server.app = hanging
+    process = subprocess.Popen([str(installed / "bin" / "fc-contract"), "check", server.url, "--timeout=60"],
+                               cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               env=_env(installed))
+    time.sleep(3)  # started, and waiting on the server
+    process.send_signal(signal.SIGINT)
+    out, err = process.communicate(timeout=60)
+    hanging.released.set()
+    assert process.returncode == 2, out + err
+    assert "the run stopped: interrupted" in out
+
+
+def test_progress_lines_come_in_order_without_server_control_characters(installed: Path, server: Server,
+                                                                       tmp_path: Path) -> None:
+    server.app = HostileErrors(seed_store(45))
+    result = cli(installed, "check", server.url, "--report", "r.md", cwd=tmp_path)
+    assert result.returncode == 1
+    progress = result.stdout.split("\n\n")[0]
+    assert [line.split()[0] for line in progress.splitlines() if not line.startswith("warning")] == ORDER
+    for control in ("\x1b", "\x07", "\r"):
+        assert control not in result.stdout
+    assert "\\x1b[2J" in result.stdout  # shown, escaped
+
+
+def test_check_and_pytest_pyargs_give_the_same_clause_table(installed: Path, server: Server, tmp_path: Path) -> None:
+    server.app = LimitPlusOne(seed_store(45))
+    by_cli = cli(installed, "check", server.url, "-q", cwd=tmp_path)
+    by_pytest = subprocess.run([sys.executable, "-m", "pytest", "--pyargs", "fc_contract.contracts", "-p",
+                                "no:cacheprovider", f"--fc-target={server.url}"], cwd=tmp_path, capture_output=True,
+                               text=True, timeout=300, env=_env(installed))
+    assert by_cli.returncode == by_pytest.returncode == 1
+    assert CLAUSE_ROW.findall(by_cli.stdout) == CLAUSE_ROW.findall(by_pytest.stdout)
+    assert len(CLAUSE_ROW.findall(by_cli.stdout)) == 6
+
+
+def test_version_names_the_description_and_the_sdks(installed: Path, tmp_path: Path) -> None:
+    result = cli(installed, "--version", cwd=tmp_path)
+    assert result.returncode == 0
+    assert re.search(r"^fc-contract \d+\.\d+\.\d+$", result.stdout, re.MULTILINE)
+    assert re.search(r"^description .*openapi\.yaml \(sha256 [0-9a-f]{64}\)$", result.stdout, re.MULTILINE)
+    assert "SDK alibabacloud-fc-open20210406 " in result.stdout
+    assert "SDK aliyun-fc2 " in result.stdout
