@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import pty
 import re
 import signal
 import subprocess
@@ -112,3 +114,25 @@ def test_version_names_the_description_and_the_sdks(installed: Path, tmp_path: P
     assert re.search(r"^description .*openapi\.yaml \(sha256 [0-9a-f]{64}\)$", result.stdout, re.MULTILINE)
     assert "SDK alibabacloud-fc-open20210406 " in result.stdout
     assert "SDK aliyun-fc2 " in result.stdout
+
+
+def test_a_terminal_gets_a_live_line_and_still_no_server_control_characters(installed: Path, server: Server,
+                                                                           tmp_path: Path) -> None:
+    server.app = HostileErrors(seed_store(45))
+    leader, follower = pty.openpty()
+    env = {k: v for k, v in _env(installed).items() if k not in ("CI", "BUILD_NUMBER")}
+    process = subprocess.Popen([str(installed / "bin" / "fc-contract"), "check", server.url], cwd=tmp_path,
+                               stdout=follower, stderr=subprocess.DEVNULL, env=env)
+    os.close(follower)
+    chunks = []
+    with contextlib.suppress(OSError):  # the terminal closes when the process ends
+        while chunk := os.read(leader, 65536):
+            chunks.append(chunk)
+    os.close(leader)
+    assert process.wait(timeout=120) == 1
+    shown = b"".join(chunks).decode("utf-8", "replace")
+    assert "\r\x1b[K" in shown  # the live line, rewritten in place
+    assert re.search(r"limit\.bounds: \d+/\d+ tests; \d+/6 clauses done", shown)
+    rest = shown.replace("\r\x1b[K", "").replace("\r\n", "\n")
+    for control in ("\x1b", "\x07", "\r"):
+        assert control not in rest

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -30,14 +32,15 @@ def project(tmp_path: Path) -> Path:
     return copy
 
 
-def _run(project: Path, name: str, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+def _run(project: Path, name: str, timeout: float = 300,
+         env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(["bash", "-c", RECIPES[name]], cwd=project, capture_output=True, text=True,
-                          timeout=timeout)
+                          timeout=timeout, env=env)
 
 
 def test_the_readme_has_the_recipes() -> None:
     assert set(RECIPES) == {"validate-mock", "validate-mock-pytest", "validate-prism", "check-sdk",
-                            "check-sdk-pytest", "re-record", "re-record-pytest"}
+                            "check-sdk-pytest", "re-record", "re-record-pytest", "ci-pipx"}
 
 
 @pytest.mark.parametrize("recipe", ["validate-mock", "validate-mock-pytest"])
@@ -78,3 +81,23 @@ def test_re_record_the_cassettes(project: Path, recipe: str) -> None:
     assert "changed since" not in result.stdout
     assert "recorded 404 interactions into 5 cassettes" in result.stdout
     assert len(re.findall(r"^[a-z.]+ +passed +\d+ +0 +\d+", result.stdout, re.MULTILINE)) == 10 + 6, result.stdout
+
+
+def test_the_ci_recipe_runs_the_command_through_pipx_from_a_wheel(wheel: Path, tmp_path: Path) -> None:
+    """As a job of a project in another language would: pipx from the registry, fc-contract from the wheel."""
+    tools, job = tmp_path / "pipx", tmp_path / "job"
+    job.mkdir()
+    installed = subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--target", str(tools), "pipx"],
+                               capture_output=True, text=True, timeout=300)
+    assert installed.returncode == 0, installed.stderr
+    launcher = tmp_path / "bin" / "pipx"
+    launcher.parent.mkdir()
+    launcher.write_text(f'#!/bin/sh\nPYTHONPATH={tools} exec {sys.executable} -m pipx "$@"\n')
+    launcher.chmod(0o755)
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("FC_CONTRACT_", "PYTEST_", "VIRTUAL_ENV"))}
+    env.update(PATH=f"{launcher.parent}:{env['PATH']}", FC_WHEEL=str(wheel), PIPX_HOME=str(tmp_path / "home"),
+               PIPX_BIN_DIR=str(tmp_path / "home" / "bin"), CI="1")
+    result = _run(job, "ci-pipx", env=env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert re.search(r"^limit\.bounds +passed", result.stdout, re.MULTILINE), result.stdout
+    assert "fc_clause" in (job / "fc-contract.xml").read_text()
