@@ -17,7 +17,7 @@ MAY_IMPORT = {
     "judging": {"http", "settings"},
     "cassettes": {"http", "judging", "settings"},
     "sdk": {"http", "cassettes"},
-    "fake": {"http.signing", "http.api"},
+    "fake": {"http.signing", "http.api", "cassettes.format"},  # --from-cassettes reads a recording
     "plugin": {"settings", "http", "judging", "cassettes", "sdk", "fake"},
     "cli": {"settings", "http", "judging", "cassettes", "sdk", "fake", "plugin"},
 }

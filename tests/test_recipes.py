@@ -40,7 +40,8 @@ def _run(project: Path, name: str, timeout: float = 300,
 
 def test_the_readme_has_the_recipes() -> None:
     assert set(RECIPES) == {"validate-mock", "validate-mock-pytest", "validate-prism", "check-sdk",
-                            "check-sdk-pytest", "re-record", "re-record-pytest", "ci-pipx"}
+                            "check-sdk-pytest", "re-record", "re-record-pytest", "ci-pipx",
+                            "diff-release", "diff-mock", "diff-refresh"}
 
 
 @pytest.mark.parametrize("recipe", ["validate-mock", "validate-mock-pytest"])
@@ -101,3 +102,10 @@ def test_the_ci_recipe_runs_the_command_through_pipx_from_a_wheel(wheel: Path, t
     assert result.returncode == 0, result.stdout + result.stderr
     assert re.search(r"^limit\.bounds +passed", result.stdout, re.MULTILINE), result.stdout
     assert "fc_clause" in (job / "fc-contract.xml").read_text()
+
+
+@pytest.mark.parametrize("recipe", ["diff-release", "diff-mock", "diff-refresh"])
+def test_the_behaviour_diff_recipes(project: Path, recipe: str) -> None:
+    result = _run(project, recipe)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert re.search(r"^behaviour\.diff +passed +2 ", result.stdout, re.MULTILINE), result.stdout

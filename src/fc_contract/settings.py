@@ -47,6 +47,9 @@ class Settings:
     cassettes: str
     request_log: str
     report: str
+    baseline: str
+    baseline_compare: str
+    baseline_allow: str
     signing: str
     record: bool
     strict_cassettes: bool

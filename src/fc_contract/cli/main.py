@@ -46,7 +46,13 @@ def parser() -> _Parser:
     record = commands.add_parser("record", help="record the suite's exchanges with URL into DIR (a baseline)")
     record.add_argument("url", help="the server to record from")
     record.add_argument("directory", metavar="DIR", help="where the cassettes go")
-    for command in (check, replay, record):
+    diff = commands.add_parser("diff", help="run the suite against URL and compare its answers with a recorded "
+                               "baseline (behaviour.diff)")
+    diff.add_argument("url", help="the server to compare")
+    diff.add_argument("--baseline", required=True, metavar="DIR", help="the cassettes recorded from the reference")
+    diff.add_argument("--compare", choices=("values", "shape"), help="values (default: the same data) or shape")
+    diff.add_argument("--allow", metavar="CLASSES", help="changed and/or additive: accepted, still listed")
+    for command in (check, replay, record, diff):
         _suite_arguments(command)
     serve = commands.add_parser("serve", help="run the reference server (as python -m fc_contract.fake)")
     fake.add_arguments(serve)
@@ -75,9 +81,13 @@ def pytest_args(args: argparse.Namespace, extra: list[str]) -> list[str]:
     out = [str(contracts), "--rootdir", str(contracts), "-c", os.devnull, "-p", "no:cacheprovider"]
     if args.command == "check":
         out.append(f"--fc-target={args.url}")
+    elif args.command == "diff":
+        out += [f"--fc-target={args.url}", f"--fc-baseline={args.baseline}",
+                *([f"--fc-baseline-compare={args.compare}"] if args.compare else []),
+                *([f"--fc-baseline-allow={args.allow}"] if args.allow else [])]
     elif args.command == "record":
         out += [f"--fc-target={args.url}", "--fc-record", f"--fc-cassettes={args.directory}"]
-    elif args.directory:
+    elif args.directory:  # replay
         out.append(f"--fc-cassettes={args.directory}")
     out += [f"{flag}={getattr(args, name)}" for name, flag in SUITE_OPTIONS.items() if getattr(args, name) is not None]
     return out + (["-v", "-rfEs"] if args.verbose else []) + extra
@@ -90,7 +100,7 @@ def main(argv: list[str] | None = None) -> int:
         print("\n".join(version_lines()))
         return 0
     if args.command is None:
-        p.error("name a command: check, replay, record or serve")
+        p.error("name a command: check, replay, record, diff or serve")
     unknown = [a for a in extra if not a.startswith("--fc-")]
     if unknown:
         p.error(f"unrecognized arguments: {' '.join(unknown)} (only --fc-* options pass through to the suite)")

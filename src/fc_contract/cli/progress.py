@@ -96,9 +96,13 @@ class Progress:
             self._write(f"\n{clause} failed:")
             for line in message.splitlines()[:6]:
                 self._write(f"  {line}")
+        contract = config.stash.get(stash.CONTRACT, None)
+        if contract is not None and contract.behaviour:
+            self._write("\nbehaviour diff:")
+            for line in contract.behaviour:
+                self._write(f"  {line}")
         for report in config.stash.get(stash.SDK_REPORTS, {}).values():
             self._write(f"SDK {report.line()}")
-        contract = config.stash.get(stash.CONTRACT, None)
         for note in contract.notes if contract is not None else []:
             self._write(f"note: {note}")
         sent = f", {contract.client.sent} requests" if contract is not None else ""

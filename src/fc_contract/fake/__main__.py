@@ -7,8 +7,10 @@ import contextlib
 import sys
 from pathlib import Path
 
+from fc_contract.cassettes.format import CassetteError
 from fc_contract.fake.auth import Verifier
 from fc_contract.fake.faults import HTTP_FAULTS, TOKEN_FAULTS, Fault, build
+from fc_contract.fake.recorded import store_from_cassettes
 from fc_contract.fake.server import Server
 from fc_contract.fake.store import DEFAULT_FUNCTION, DEFAULT_SERVICE, load_store, seed_store
 
@@ -26,6 +28,8 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--port", type=int, default=9000, help="port to bind, 0 for any free one (default 9000)")
     p.add_argument("--configs", type=int, default=45, metavar="N", help="seed N configs (default 45)")
     p.add_argument("--data", type=Path, metavar="FILE", help="load configs from a JSON file instead of seeding")
+    p.add_argument("--from-cassettes", type=Path, metavar="DIR", help="serve the configs a recording's pages hold "
+                   "(with --fc-baseline=DIR, a check that the recording and the reference server agree)")
     p.add_argument("--service", default=DEFAULT_SERVICE, help=f"seeded service (default {DEFAULT_SERVICE})")
     p.add_argument("--function", default=DEFAULT_FUNCTION, help=f"seeded function (default {DEFAULT_FUNCTION})")
     p.add_argument("--seed", type=int, default=20210406, help="seed of the generated values")
@@ -54,9 +58,10 @@ def serve(args: argparse.Namespace, p: argparse.ArgumentParser) -> int:
     except ValueError as exc:
         p.error(str(exc))
     try:
-        store = load_store(args.data) if args.data else seed_store(args.configs, args.service, args.function, args.seed)
+        store = (load_store(args.data) if args.data else store_from_cassettes(args.from_cassettes)
+                 if args.from_cassettes else seed_store(args.configs, args.service, args.function, args.seed))
         server = Server(build(store, faults, verifier=verifier), args.host, args.port)
-    except (ValueError, OSError) as exc:
+    except (ValueError, OSError, CassetteError) as exc:
         print(f"fc_contract.fake: error: {exc}", file=sys.stderr)
         return 2
     signed = " (signed requests only)" if verifier else ""

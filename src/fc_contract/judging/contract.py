@@ -32,6 +32,8 @@ class Contract:
         self.function = settings.function
         self.notes: list[str] = []
         self.coverage: dict[str, dict[str, str]] = {}  # clause id -> kind of check -> what it covered
+        self.failed_requests: set[tuple[str, str]] = set()  # (method, URL) a clause failed on, for a documented rule
+        self.behaviour: list[str] = []  # behaviour.diff's grouped differences, for the summary and the report
         self._walks: dict[int | None, Walk] = {}
         self._plan: WalkPlan | None = None
         self._bytes_left = WALK_BYTES

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -94,7 +95,7 @@ class Conformance:
         lines += [f"coverage {clause}: {text}" for clause, text in sorted(self.coverage.items())]
         return lines
 
-    def markdown(self, target: str, summary: list[str]) -> str:
+    def markdown(self, target: str, summary: list[str], behaviour: Sequence[str] = ()) -> str:
         verdict = "FAILED" if any(r.failed for r in self.clauses.values()) else "passed"
         out = [f"# fc-contract report: {verdict}", "",
                f"- target: {span(target)}", f"- date: {datetime.now(UTC).strftime('%Y-%m-%d %H:%M UTC')}",
@@ -115,13 +116,15 @@ class Conformance:
                 got = str(ev["error"] or f"{ev['status']} {ev['content_type'] or ''}".strip())
                 out += ["", "Request:", "", *fence(str(ev["curl"]), "sh"), "", f"Response: {span(got)}", "",
                         *fence(str(ev["body"] or "(empty)"))]
+        if behaviour:
+            out += ["", "## Behaviour diff", "", *fence("\n".join(behaviour))]
         if summary:
             out += ["", "## Run", "", *fence("\n".join(summary))]
         return "\n".join(out) + "\n"
 
-    def write(self, path: Path, target: str, summary: list[str]) -> None:
+    def write(self, path: Path, target: str, summary: list[str], behaviour: Sequence[str] = ()) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(self.markdown(target, summary), encoding="utf-8")
+        path.write_text(self.markdown(target, summary, behaviour), encoding="utf-8")
 
 
 def _message(report: pytest.TestReport) -> str:

@@ -5,6 +5,7 @@
 - fc_target: where requests go (a Target: kind, base_url, a requests session).
 - fc_limits: per-request and per-run bounds.
 - fc: the Contract every clause gets; build it from the fixtures above, or from your own client.
+- fc_baseline: the recording behaviour.diff compares the target with (--fc-baseline).
 - fc_sdks: the official SDKs the SDK clauses replay the cassettes through, by name (or why one is missing).
 
 To change the HTTP session alone (auth, proxies, mTLS, headers), implement the pytest_fc_contract_session hook.
@@ -13,14 +14,16 @@ To change the HTTP session alone (auth, proxies, mTLS, headers), implement the p
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
+from fc_contract.cassettes.diff import Baseline
 from fc_contract.http.client import Client, Limits
 from fc_contract.judging.contract import Contract
 from fc_contract.judging.spec import Spec
 from fc_contract.plugin import stash
-from fc_contract.plugin.targets import Target, TargetError, open_target
+from fc_contract.plugin.targets import Target, TargetError, load_cassettes, open_target
 from fc_contract.sdk import adapters
 from fc_contract.settings import Settings
 
@@ -62,6 +65,15 @@ def fc(fc_settings: Settings, fc_target: Target, fc_spec: Spec, fc_limits: Limit
     """The function under test, its client and the shared walks."""
     client = Client(fc_target.base_url, fc_target.session, fc_limits, read_only=fc_target.kind == "live")
     return Contract(fc_settings, client, fc_spec)
+
+
+@pytest.fixture(scope="session")
+def fc_baseline(fc_settings: Settings) -> Baseline:
+    """The recording behaviour.diff compares the target with (--fc-baseline); skips without one."""
+    if not fc_settings.baseline:
+        pytest.skip("[behaviour.diff] needs a baseline: --fc-baseline=DIR")
+    accepted = frozenset(c.strip() for c in fc_settings.baseline_allow.split(",") if c.strip())
+    return Baseline(load_cassettes(Path(fc_settings.baseline)), fc_settings.baseline_compare == "values", accepted)
 
 
 @pytest.fixture(scope="session")

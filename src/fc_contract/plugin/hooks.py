@@ -40,6 +40,7 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "fc_after_all: run after every other test (it reads the whole run)")
     config.addinivalue_line("markers", "fc_sdk: an SDK clause; it replays the cassettes through an official SDK")
     config.addinivalue_line("markers", "fc_thorough: runs in the thorough profile only (random generation on top)")
+    config.addinivalue_line("markers", "fc_baseline: runs with --fc-baseline only (behaviour.diff)")
     config.stash[stash.SETTINGS] = settings_from_config(config)
     profiles.register()
     config.stash[stash.COLLECTOR] = Collector(Conformance())
@@ -75,22 +76,26 @@ def _description_dir(path: Path) -> Path | None:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Run fc_after_all tests last; leave the SDK clauses out of runs against anything but the cassettes."""
+    """Run fc_after_all tests last; leave out what this run's options do not ask for."""
     items.sort(key=lambda item: item.get_closest_marker("fc_after_all") is not None)
-    if config.stash[stash.SETTINGS].profile != "thorough":
-        extra = [item for item in items if item.get_closest_marker("fc_thorough")]
-        if extra:
-            config.stash[stash.COLLECTOR].ours.update(item.nodeid for item in extra)
-            config.hook.pytest_deselected(items=extra)
-            items[:] = [item for item in items if not item.get_closest_marker("fc_thorough")]
-    target = config.stash[stash.SETTINGS].target
-    sdk_items = [item for item in items if item.get_closest_marker("fc_sdk")]
-    if sdk_items and target != "replay":
-        config.stash[stash.COLLECTOR].ours.update(item.nodeid for item in sdk_items)
-        config.hook.pytest_deselected(items=sdk_items)
-        items[:] = [item for item in items if not item.get_closest_marker("fc_sdk")]
+    settings = config.stash[stash.SETTINGS]
+    if settings.profile != "thorough":
+        _leave_out(config, items, "fc_thorough")
+    if not settings.baseline:
+        _leave_out(config, items, "fc_baseline")
+    if settings.target != "replay" and _leave_out(config, items, "fc_sdk"):
         config.stash[stash.WARNINGS] = [f"the SDK clauses (contracts/sdk) replay the cassettes; they were left out "
-                                      f"of this run against {target}"]
+                                        f"of this run against {settings.target}"]
+
+
+def _leave_out(config: pytest.Config, items: list[pytest.Item], marker: str) -> bool:
+    """Deselect the tests marked `marker` (the plugin's choice, not a partial run); True when there were any."""
+    out = [item for item in items if item.get_closest_marker(marker)]
+    if out:
+        config.stash[stash.COLLECTOR].ours.update(item.nodeid for item in out)
+        config.hook.pytest_deselected(items=out)
+        items[:] = [item for item in items if not item.get_closest_marker(marker)]
+    return bool(out)
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
@@ -102,7 +107,7 @@ def pytest_collection_finish(session: pytest.Session) -> None:
         collector = session.config.stash[stash.COLLECTOR]
         clauses = [item for item in session.items if item.get_closest_marker("fc_clause")]
         collector.expected = {item.nodeid for item in clauses}
-        collected = {Path(item.path).name for item in clauses}
+        collected = {Path(item.path).name for item in clauses} | {Path(i.split("::")[0]).name for i in collector.ours}
         collector.missing = sorted(p.name for p in contracts.glob("test_*.py")
                                    if p.name not in collected and _is_contract_module(p))
     if session.config.option.collectonly:
@@ -186,6 +191,8 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
     failure = call.excinfo.value if call.excinfo is not None else None
     if isinstance(failure, ContractFailure) and failure.exchange is not None and isinstance(report, pytest.TestReport):
         report.user_properties.append((EVIDENCE, evidence_of(failure.exchange)))
+        if contract is not None and "(contract choice;" not in str(failure.msg):  # behaviour.diff: documented rule
+            contract.failed_requests.add((failure.exchange.method, failure.exchange.url))
     return report
 
 
@@ -287,10 +294,16 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: p
         terminalreporter.write_line(visible(f"warning: {line}"), yellow=True)
     for line in conformance.table() if conformance.clauses else []:
         terminalreporter.write_line(visible(line), red=" FAILED " in line)
+    behaviour = contract.behaviour if contract is not None else []
+    if config.stash[stash.SETTINGS].baseline:
+        terminalreporter.write_line(f"behaviour diff against {config.stash[stash.SETTINGS].baseline}: "
+                                    f"{len(behaviour) or 'no'} differences")
+    for line in behaviour:
+        terminalreporter.write_line(visible(f"  {line}"), red=line.split(": ")[1].startswith("breaking"))
     for line in run:
         terminalreporter.write_line(visible(line))
     path = config.stash[stash.SETTINGS].report
     if path and not hasattr(config, "workerinput"):
         where = contract.client.base_url if contract is not None else config.stash[stash.SETTINGS].target
-        conformance.write(Path(path), where, run)
+        conformance.write(Path(path), where, run, behaviour)
         terminalreporter.write_line(f"conformance report written to {path}")

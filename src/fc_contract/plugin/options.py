@@ -29,6 +29,12 @@ OPTIONS: dict[str, tuple[str, str]] = {
     "cassettes": ("", "cassette directory (default: the cassettes/ beside contracts/)"),
     "request_log": ("", "write every request the run sent (clause, method, URL) to this file"),
     "report": ("", "write the conformance report (clauses, each failure's request and response) as Markdown"),
+    "baseline": ("", "a cassette directory recorded from a trusted server: also send its requests to the target "
+                     "and report every difference in behaviour (the clause behaviour.diff)"),
+    "baseline_compare": ("values", "what --fc-baseline compares: values (the same function and data, as release "
+                                   "against release) or shape (all but config values and their order)"),
+    "baseline_allow": ("", "classes of difference that do not fail behaviour.diff: changed, additive "
+                           "(comma-separated; breaking always fails)"),
 }
 # On/off switches, in the same priority; the environment and ini take 1/true/yes/on for on.
 FLAGS: dict[str, str] = {
@@ -39,7 +45,7 @@ FLAGS: dict[str, str] = {
 TRUE = ("1", "true", "yes", "on")
 SETTINGS_KEY: pytest.StashKey[Settings] = pytest.StashKey()  # resolved once, in pytest_configure
 CHOICES = {"profile": ("dev", "ci", "thorough"), "invalid_input": ("reject", "lenient"),
-           "signing": ("auto", "acs3", "fc", "none")}
+           "signing": ("auto", "acs3", "fc", "none"), "baseline_compare": ("values", "shape")}
 
 
 def add_options(parser: pytest.Parser) -> None:
@@ -88,6 +94,10 @@ def settings_from_config(config: pytest.Config) -> Settings:
     flags = {name: _flag(config, name) for name in FLAGS}
     if flags["record"] and raw["target"] == "replay":
         raise pytest.UsageError("--fc-record needs a target to record from: --fc-target=fake, a URL or live")
+    accepted = {c.strip() for c in raw["baseline_allow"].split(",") if c.strip()}
+    if not accepted <= {"changed", "additive"}:
+        raise pytest.UsageError(f"--fc-baseline-allow={raw['baseline_allow']!r}: name changed and/or additive "
+                                "(breaking differences always fail)")
     if not all(0 < n < float("inf") for n in numbers.values()):
         raise pytest.UsageError("fc-contract: --fc-max-requests, --fc-max-pages, --fc-timeout and --fc-max-seconds "
                                 "must be positive and finite")

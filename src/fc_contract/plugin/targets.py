@@ -141,6 +141,8 @@ def credentials(settings: Settings) -> Credentials | None:
 def preflight(settings: Settings) -> list[str]:
     """Before any test: a one-line usage error for a target that cannot work; returns warnings."""
     name = settings.target
+    if settings.baseline:
+        load_cassettes(Path(settings.baseline))  # an unreadable baseline stops the run before any test
     if name != "replay":
         credentials(settings)
     if name == "live":
