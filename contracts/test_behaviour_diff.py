@@ -7,7 +7,8 @@ token values, dates. A request carrying a token the baseline's server issued can
 server: its walk is made again on the target with the same limit and compared page by page.
 A difference is breaking when the target's answer breaks the documentation (the description, a
 clause that failed on that request for a documented reason), additive for a new field, and changed
-otherwise; --fc-baseline-allow=changed,additive accepts those classes.
+otherwise. Breaking and changed differences fail the clause; --fc-baseline-allow=changed accepts
+changed ones; additive ones are listed and never fail.
 """
 
 from __future__ import annotations
@@ -62,7 +63,7 @@ def test_walks_answer_as_in_the_baseline(fc: Contract, fc_baseline: Baseline) ->
             differences += _differences(fc, fc_baseline, Answer.of_interaction(page), exchange,
                                         f"walk {name} page {number}", tally, walk)  # values: of the whole walk
         if fc_baseline.values and _ends(recorded[-1]) and walk.complete:
-            items = [c for page in recorded for c in (Answer.of_interaction(page).body or {}).get("configs") or []]
+            items = [c for page in recorded for c in _configs(Answer.of_interaction(page).body)]
             differences += [Difference("changed", aspect, before, after, f"walk {name}", walk.pages[0].curl())
                             for aspect, before, after in value_differences(items, redacted(walk.items))]
         if _ends(recorded[-1]) and len(recorded) != len(walk.pages):
@@ -104,6 +105,11 @@ def _recorded_walks(baseline: Baseline) -> dict[int | None, list[Interaction]]:
                 break
         walks[int(limit) if limit else None] = walk
     return walks
+
+
+def _configs(body: object) -> list[object]:
+    configs = body.get("configs") if isinstance(body, dict) else None
+    return configs if isinstance(configs, list) else []
 
 
 def _token(interaction: Interaction) -> str | None:
@@ -176,6 +182,7 @@ def _verdict(fc: Contract, baseline: Baseline, what: str, differences: list[Diff
     failing = group([d for d in differences if d.kind not in {"additive", *baseline.allowed}])
     allowed = f" (allowed: {', '.join(sorted(baseline.allowed))})" if baseline.allowed else ""
     CLAUSE.check(not failing, f"{what} against the baseline{allowed}", "the baseline's behaviour",
-                 f"{len(failing)} differences:\n" + "\n".join(failing[:20]))
+                 f"{len(failing)} kinds of difference:\n" + "\n".join(failing[:20]))
     if lines:
-        fc.note(f"behaviour.diff: {len(lines)} accepted differences in {what} (--fc-baseline-allow)")
+        fc.note(f"behaviour.diff: {len(lines)} kinds of difference in {what}, accepted (additive, or allowed by "
+                "--fc-baseline-allow)")

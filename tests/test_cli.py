@@ -9,8 +9,10 @@ import re
 import signal
 import subprocess
 import sys
-import time
+import threading
+from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -72,16 +74,30 @@ def test_exit_4_is_one_line_on_stderr(installed: Path, tmp_path: Path) -> None:
 def test_exit_2_when_interrupted(installed: Path, server: Server, tmp_path: Path) -> None:
     hanging = build(seed_store(45), [Fault.parse("hang:60")])
     assert isinstance(hanging, Faulty)
-    server.app = hanging
+    reached = threading.Event()
+
+    def app(environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
+        reached.set()  # the run is waiting on the server: the moment to interrupt it
+        return hanging(environ, start_response)
+
+    server.app = app
     process = subprocess.Popen([str(installed / "bin" / "fc-contract"), "check", server.url, "--timeout=60"],
                                cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                               env=_env(installed))
-    time.sleep(3)  # started, and waiting on the server
-    process.send_signal(signal.SIGINT)
-    out, err = process.communicate(timeout=60)
-    hanging.released.set()
+                               env=_env(installed), preexec_fn=_default_sigint)
+    try:
+        assert reached.wait(120), "the run never sent a request"
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=60)
+    finally:
+        hanging.released.set()
+        process.kill()
     assert process.returncode == 2, out + err
     assert "the run stopped: interrupted" in out
+
+
+def _default_sigint() -> None:
+    """A child that Ctrl-C interrupts, even when this worker ignores SIGINT (pytest-xdist's may)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def test_progress_lines_come_in_order_without_server_control_characters(installed: Path, server: Server,

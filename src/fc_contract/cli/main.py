@@ -10,7 +10,7 @@ import argparse
 import contextlib
 import os
 import sys
-from typing import NoReturn
+from typing import NoReturn, TextIO
 
 import pytest
 
@@ -113,10 +113,21 @@ def run(arguments: list[str], verbose: bool = False, quiet: bool = False) -> int
     """pytest.main on `arguments`: its own output when verbose, else Progress's lines on the real stdout."""
     if verbose:
         return _verdict(pytest.main(arguments))
-    out = os.fdopen(os.dup(sys.stdout.fileno()), "w", encoding="utf-8", errors="replace")
-    live = out.isatty() and not os.environ.get("CI")
-    with out, open(os.devnull, "w", encoding="utf-8") as sink, contextlib.redirect_stdout(sink):
+    live = sys.stdout.isatty() and not os.environ.get("CI")
+    with contextlib.ExitStack() as stack:
+        out = _real_stdout()
+        if out is not sys.stdout:
+            stack.enter_context(out)
+        stack.enter_context(contextlib.redirect_stdout(stack.enter_context(open(os.devnull, "w", encoding="utf-8"))))
         return _verdict(pytest.main([*arguments, "-q"], plugins=[Progress(out, live, quiet)]))
+
+
+def _real_stdout() -> TextIO:
+    """Our own handle on stdout, which pytest's capture and the silenced reporter do not reach."""
+    try:
+        return os.fdopen(os.dup(sys.stdout.fileno()), "w", encoding="utf-8", errors="replace")
+    except (OSError, ValueError):  # no file descriptor: called from Python with stdout replaced
+        return sys.stdout
 
 
 def _verdict(code: int | pytest.ExitCode) -> int:

@@ -62,8 +62,8 @@ class Progress:
             self._write(f"{clause:26} {verdict:8} {self._requests(clause):6} requests {self.seconds[clause]:7.1f} s")
         elif self.live:
             finished = sum(1 for c in self.total if self.done[c] == self.total[c])
-            self.out.write(f"\r\x1b[K{clause}: {self.done[clause]}/{self.total[clause]} tests; "
-                           f"{finished}/{len(self.total)} clauses done")
+            self.out.write("\r\x1b[K" + visible(f"{clause}: {self.done[clause]}/{self.total[clause]} tests; "
+                                                 f"{finished}/{len(self.total)} clauses done"))
             self.out.flush()
 
     def _requests(self, clause: str) -> int:

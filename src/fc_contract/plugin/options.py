@@ -33,8 +33,8 @@ OPTIONS: dict[str, tuple[str, str]] = {
                      "and report every difference in behaviour (the clause behaviour.diff)"),
     "baseline_compare": ("values", "what --fc-baseline compares: values (the same function and data, as release "
                                    "against release) or shape (all but config values and their order)"),
-    "baseline_allow": ("", "classes of difference that do not fail behaviour.diff: changed, additive "
-                           "(comma-separated; breaking always fails)"),
+    "baseline_allow": ("", "changed: accept changed differences too (still listed); breaking always fails, "
+                           "additive never does (comma-separated classes)"),
 }
 # On/off switches, in the same priority; the environment and ini take 1/true/yes/on for on.
 FLAGS: dict[str, str] = {
