@@ -64,7 +64,8 @@ def test_exit_1_when_a_clause_fails_with_its_first_failure_and_curl(installed: P
 
 
 def test_exit_4_is_one_line_on_stderr(installed: Path, tmp_path: Path) -> None:
-    for args in (["check", "not-a-url"], ["check", "fake", "--profile=huge"], ["replay", "--bogus"], []):
+    for args in (["check", "not-a-url"], ["check", "fake", "--profile=huge"], ["replay", "--bogus"], [],
+                 ["check", "fake", "--fc-max-pages", "many"]):  # an --fc-* option reaches the plugin
         result = cli(installed, *args, cwd=tmp_path)
         assert result.returncode == 4, (args, result.stdout, result.stderr)
         assert len(result.stderr.strip().splitlines()) == 1, (args, result.stderr)

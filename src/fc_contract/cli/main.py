@@ -101,7 +101,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.command is None:
         p.error("name a command: check, replay, record, diff or serve")
-    unknown = [a for a in extra if not a.startswith("--fc-")]
+    unknown = [a for i, a in enumerate(extra) if not a.startswith("--fc-") and not (  # or an --fc- option's value
+        i and extra[i - 1].startswith("--fc-") and "=" not in extra[i - 1] and not a.startswith("-"))]
     if unknown:
         p.error(f"unrecognized arguments: {' '.join(unknown)} (only --fc-* options pass through to the suite)")
     if args.command == "serve":
