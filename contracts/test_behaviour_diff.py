@@ -63,7 +63,7 @@ def test_walks_answer_as_in_the_baseline(fc: Contract, fc_baseline: Baseline) ->
             differences += _differences(fc, fc_baseline, Answer.of_interaction(page), exchange,
                                         f"walk {name} page {number}", tally, walk)  # values: of the whole walk
         if fc_baseline.values and _ends(recorded[-1]) and walk.complete:
-            items = [c for page in recorded for c in _configs(Answer.of_interaction(page).body)]
+            items = [c for page in recorded for c in _configs(page.json())]
             differences += [Difference("changed", aspect, before, after, f"walk {name}", walk.pages[0].curl())
                             for aspect, before, after in value_differences(items, redacted(walk.items))]
         if _ends(recorded[-1]) and len(recorded) != len(walk.pages):
@@ -113,13 +113,15 @@ def _configs(body: object) -> list[object]:
 
 
 def _token(interaction: Interaction) -> str | None:
-    body = Answer.of_interaction(interaction).body
+    body = interaction.json()
     token = body.get("nextToken") if isinstance(body, dict) else None
     return token if isinstance(token, str) else None
 
 
 def _ends(interaction: Interaction) -> bool:
-    return isinstance(Answer.of_interaction(interaction).body, dict) and not _token(interaction)
+    """A recorded last page: a JSON page whose nextToken is "", null or absent."""
+    body = interaction.json()
+    return isinstance(body, dict) and not (isinstance(body.get("nextToken"), str) and body["nextToken"])
 
 
 class _Tally:

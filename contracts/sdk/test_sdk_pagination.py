@@ -46,10 +46,7 @@ def _recorded_walk(cassettes: list[Cassette]) -> list[Interaction]:
 
 def _next_token(interaction: Interaction) -> object:
     """The page's nextToken (None when absent), or ABSENT when the body is no JSON object of a page."""
-    try:
-        body = json.loads(interaction.body)
-    except (ValueError, RecursionError):
-        return ABSENT
+    body = interaction.json()
     return body.get("nextToken") if isinstance(body, dict) else ABSENT
 
 

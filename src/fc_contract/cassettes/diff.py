@@ -17,7 +17,7 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 from fc_contract.cassettes.format import Cassette, Interaction
-from fc_contract.http.exchange import Exchange
+from fc_contract.http.exchange import Exchange, parse_json
 from fc_contract.http.redact import environment_redactor
 from fc_contract.judging.plan import spans
 
@@ -50,30 +50,23 @@ class Answer:
     def of_interaction(cls, item: Interaction) -> Answer:
         headers = {k.lower(): v for k, v in item.headers}
         return cls(item.status, _media(headers.get("content-type", "")), bool(headers.get("x-fc-request-id")),
-                   _json(item.body), item.error)
+                   item.json(), item.error)
 
     @classmethod
     def of_exchange(cls, item: Exchange) -> Answer:
         """The target's answer, redacted as a recording is (account ids, secrets): what was recorded is comparable."""
         body = environment_redactor().text(item.body.decode("utf-8", "replace")).encode()
         return cls(item.status, _media(item.header("content-type") or ""), bool(item.header("x-fc-request-id")),
-                   _json(body), item.error)
+                   parse_json(body), item.error)
 
 
 def redacted(value: Any) -> Any:
     """A JSON value of the target's, redacted as a recording's is."""
-    return _json(environment_redactor().text(json.dumps(value)).encode())
+    return parse_json(environment_redactor().text(json.dumps(value)).encode())
 
 
 def _media(value: str) -> str:
     return value.split(";")[0].strip().lower()
-
-
-def _json(body: bytes) -> Any:
-    try:
-        return json.loads(body) if body else None
-    except (ValueError, RecursionError):
-        return None
 
 
 def end_form(body: Any) -> str:
@@ -189,7 +182,7 @@ def issued_tokens(cassettes: Iterable[Cassette]) -> set[str]:
     """Every nextToken the baseline's server handed out: requests carrying one cannot go to another server."""
     tokens = set()
     for interaction in (i for c in cassettes for i in c.interactions if i.status == 200):
-        body = _json(interaction.body)
+        body = interaction.json()
         if isinstance(body, dict) and isinstance(body.get("nextToken"), str) and body["nextToken"]:
             tokens.add(body["nextToken"])
     return tokens

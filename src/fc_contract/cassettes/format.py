@@ -9,6 +9,8 @@ from urllib.parse import urlsplit
 
 import yaml
 
+from fc_contract.http.exchange import parse_json
+
 KEPT_REQUEST_HEADERS = ("authorization", "x-fc-", "x-acs-", "date", "content-type")
 KEPT_RESPONSE_HEADERS = ("content-type", "x-fc-request-id", "retry-after", "allow")
 REPLAY_BASE = "https://fc-contract.invalid"
@@ -35,6 +37,10 @@ class Interaction:
     clause: str
     request_headers: dict[str, str] = field(default_factory=dict)
     error: str | None = None  # the recorded run got no whole response: replay gives this failure
+
+    def json(self) -> Any:
+        """The recorded body parsed, or None when it is empty or not JSON."""
+        return parse_json(self.body)
 
 
 @dataclass

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -18,11 +17,10 @@ def store_from_cassettes(directory: Path) -> Store:
         match = LIST_PATH.match(interaction.path)
         if interaction.method != "GET" or interaction.status != 200 or match is None:
             continue
-        try:
-            body = json.loads(interaction.body)
-        except (ValueError, RecursionError):
+        body = interaction.json()
+        if not isinstance(body, dict):
             continue
-        configs = body.get("configs") if isinstance(body, dict) else None
+        configs = body.get("configs")
         service, function = unquote(match[1]), unquote(match[2])
         store.add_function(service, function)
         for item in configs if isinstance(configs, list) else []:

@@ -25,6 +25,14 @@ class RecordedFailure(requests.ConnectionError):
     """A replayed exchange whose recorded run got no whole response: the client reports the recorded error."""
 
 
+def parse_json(body: bytes) -> Any:
+    """A body parsed as JSON, or None when it is empty or not JSON; never raises, whatever a server sent."""
+    try:
+        return json.loads(body) if body else None
+    except (ValueError, RecursionError):  # not JSON, or nested deeper than a parser will follow
+        return None
+
+
 @dataclass
 class ShapeReport:
     """What judging one response against the description found (fc_contract.judging.spec fills it)."""
@@ -50,10 +58,7 @@ class Exchange:
 
     def json(self) -> Any:
         """The parsed body, or None when there is none or it is not JSON."""
-        try:
-            return json.loads(self.body) if self.body else None
-        except (ValueError, RecursionError):  # not JSON, or nested deeper than a parser will follow
-            return None
+        return parse_json(self.body)
 
     def header(self, name: str) -> str | None:
         return next((v for k, v in self.headers.items() if k.lower() == name.lower()), None)

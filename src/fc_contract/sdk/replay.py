@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -59,10 +58,7 @@ class Call:
         return f"{self.interaction.method} {self.interaction.path}{query} ({self.interaction.status})"
 
     def recorded_json(self) -> Any:
-        try:
-            return json.loads(self.interaction.body)
-        except (ValueError, RecursionError):  # not JSON, or nested deeper than a parser follows
-            return None
+        return self.interaction.json()
 
 
 def expressible(interaction: Interaction) -> Call | None:
