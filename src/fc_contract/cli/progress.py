@@ -21,7 +21,6 @@ class Progress:
         self.config: pytest.Config | None = None
         self.total: Counter[str] = Counter()  # tests of each clause in this run
         self.done: Counter[str] = Counter()
-        self.outcomes: dict[str, Counter[str]] = defaultdict(Counter)  # clause -> failed, passed, skipped
         self.seconds: dict[str, float] = defaultdict(float)
         self.started = time.monotonic()
         self.stopped: str | None = None  # why the run stopped early (pytest.exit, an interruption)
@@ -42,23 +41,17 @@ class Progress:
             if marker is not None:
                 self.total[str(marker.args[0])] += 1
 
+    @pytest.hookimpl(trylast=True)  # after the collector has counted the report into the clause table
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         clause = str(dict(report.user_properties).get(CLAUSE, ""))
         if not clause:
             return
         self.seconds[clause] += report.duration
-        if report.failed:
-            self.outcomes[clause]["failed"] += 1
-        elif report.skipped:  # an xfail counts as passed, as in the clause table
-            self.outcomes[clause]["passed" if hasattr(report, "wasxfail") else "skipped"] += 1
-        elif report.when == "call":
-            self.outcomes[clause]["passed"] += 1
         if report.when != "teardown" or self.quiet:
             return
         self.done[clause] += 1
         if self.done[clause] == self.total[clause]:
-            counts = self.outcomes[clause]
-            verdict = "FAILED" if counts["failed"] else "passed" if counts["passed"] else "skipped"
+            verdict = self.config.stash[stash.COLLECTOR].conformance.clauses[clause].verdict if self.config else ""
             self._write(f"{clause:26} {verdict:8} {self._requests(clause):6} requests {self.seconds[clause]:7.1f} s")
         elif self.live:
             finished = sum(1 for c in self.total if self.done[c] == self.total[c])
