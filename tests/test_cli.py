@@ -153,3 +153,13 @@ def test_a_terminal_gets_a_live_line_and_still_no_server_control_characters(inst
     rest = shown.replace("\r\x1b[K", "").replace("\r\n", "\n")
     for control in ("\x1b", "\x07", "\r"):
         assert control not in rest
+
+
+def test_a_reader_that_leaves_early_costs_no_traceback_and_not_the_verdict(installed: Path, tmp_path: Path) -> None:
+    result = subprocess.run(f"'{installed / 'bin' / 'fc-contract'}' replay | head -1; exit ${{PIPESTATUS[0]}}",
+                            shell=True, executable="/bin/bash", cwd=tmp_path, capture_output=True, text=True,
+                            timeout=300, env=_env(installed))
+    assert result.returncode == 0, result.stderr
+    assert len(result.stdout.splitlines()) == 1
+    assert "Traceback" not in result.stderr
+    assert "BrokenPipeError" not in result.stderr

@@ -118,9 +118,14 @@ def run(arguments: list[str], verbose: bool = False, quiet: bool = False) -> int
     with contextlib.ExitStack() as stack:
         out = _real_stdout()
         if out is not sys.stdout:
-            stack.enter_context(out)
+            stack.callback(_close, out)
         stack.enter_context(contextlib.redirect_stdout(stack.enter_context(open(os.devnull, "w", encoding="utf-8"))))
         return _verdict(pytest.main([*arguments, "-q"], plugins=[Progress(out, live, quiet)]))
+
+
+def _close(out: TextIO) -> None:
+    with contextlib.suppress(BrokenPipeError):  # what a reader that left did not take is dropped
+        out.close()
 
 
 def _real_stdout() -> TextIO:

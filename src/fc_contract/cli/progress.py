@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from collections import Counter, defaultdict
 from typing import TextIO
@@ -26,10 +27,16 @@ class Progress:
         self.stopped: str | None = None  # why the run stopped early (pytest.exit, an interruption)
 
     def _write(self, line: str) -> None:
-        if self.live:
-            self.out.write("\r\x1b[K")  # clears the live line (our own control sequence, never server data)
-        self.out.write(visible(line) + "\n")
-        self.out.flush()
+        # "\r\x1b[K" clears the live line: our own control sequence, never server data
+        self._emit(("\r\x1b[K" if self.live else "") + visible(line) + "\n")
+
+    def _emit(self, text: str) -> None:
+        """Write and flush; once the reader has gone (`| head`), the run goes on and its verdict stands."""
+        try:
+            self.out.write(text)
+            self.out.flush()
+        except BrokenPipeError:
+            self.out = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 - lives as long as the run
 
     def pytest_configure(self, config: pytest.Config) -> None:
         self.config = config
@@ -55,9 +62,8 @@ class Progress:
             self._write(f"{clause:26} {verdict:8} {self._requests(clause):6} requests {self.seconds[clause]:7.1f} s")
         elif self.live:
             finished = sum(1 for c in self.total if self.done[c] == self.total[c])
-            self.out.write("\r\x1b[K" + visible(f"{clause}: {self.done[clause]}/{self.total[clause]} tests; "
-                                                 f"{finished}/{len(self.total)} clauses done"))
-            self.out.flush()
+            self._emit("\r\x1b[K" + visible(f"{clause}: {self.done[clause]}/{self.total[clause]} tests; "
+                                             f"{finished}/{len(self.total)} clauses done"))
 
     def _requests(self, clause: str) -> int:
         contract = self.config.stash.get(stash.CONTRACT, None) if self.config else None
@@ -68,7 +74,7 @@ class Progress:
 
     def pytest_unconfigure(self, config: pytest.Config) -> None:
         if self.live:
-            self.out.write("\r\x1b[K")
+            self._emit("\r\x1b[K")
         if self.stopped:
             self._write(f"fc-contract: the run stopped: {self.stopped}")
         collector = config.stash.get(stash.COLLECTOR, None)
