@@ -7,11 +7,10 @@ from collections.abc import Callable
 
 import pytest
 
-from fc_contract.fake import FakeFC, FCError, seed_store
+from fc_contract.fake import FakeFC, seed_store
 from fc_contract.fake.recorded import store_from_cassettes
 from fc_contract.fake.server import Server
 from fc_contract.fake.store import AsyncConfig
-from fc_contract.fake.tokens import BadToken
 from harness import ROOT, Verdict
 from variants import AdditiveFields, DropsField, NullLastToken, ShortPages, WrongNotFound, WrongType
 
@@ -36,10 +35,7 @@ class ReversedOrder(FakeFC):
     def start_index(self, configs: list[AsyncConfig], token: str | None, service: str, function: str) -> int:
         if token is None:
             return 0
-        try:
-            after = self.tokens.decode(token, service, function)
-        except BadToken as exc:
-            raise FCError(400, "InvalidArgument", f"invalid nextToken: {exc}") from None
+        after = self.token_qualifier(token, service, function)
         return next((i for i, c in enumerate(configs) if c.qualifier < after), len(configs))
 
 

@@ -128,11 +128,15 @@ class FakeFC:
         """Where the page starts: 0, or just after the qualifier the token names."""
         if token is None:
             return 0
+        after = self.token_qualifier(token, service, function)
+        return next((i for i, c in enumerate(configs) if c.qualifier > after), len(configs))
+
+    def token_qualifier(self, token: str, service: str, function: str) -> str:
+        """The qualifier a token names; 400 InvalidArgument for a token this server did not issue."""
         try:
-            after = self.tokens.decode(token, service, function)
+            return self.tokens.decode(token, service, function)
         except BadToken as exc:
             raise FCError(400, "InvalidArgument", f"invalid nextToken: {exc}") from None
-        return next((i for i, c in enumerate(configs) if c.qualifier > after), len(configs))
 
     def next_token(self, page: list[AsyncConfig], more: bool, service: str, function: str) -> str | None:
         """A token naming the page's last qualifier, or "" on the last page (as observed)."""
