@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from openapi_spec_validator import validate
 
 from fc_contract.fake import FakeFC, seed_store
-from fc_contract.http.api import LIST_OPERATION
+from fc_contract.http.api import CONFIG_OPERATION, LIST_OPERATION
 from fc_contract.judging.spec import Spec
 from fc_contract.settings import SPEC_PATH
 
@@ -96,6 +96,8 @@ def _spec_fields(spec: Spec, name: str) -> dict[str, str]:
     ("ListFunctionAsyncInvokeConfigsResponseBodyConfigs", "AsyncConfig"),
     ("DestinationConfig", "DestinationConfig"),
     ("Destination", "Destination"),
+    ("PutFunctionAsyncInvokeConfigResponseBody", "AsyncConfig"),
+    ("GetFunctionAsyncInvokeConfigResponseBody", "AsyncConfig"),
 ])
 def test_response_fields_match_the_sdk_model(sdk_model: str, schema_name: str) -> None:
     sdk = _sdk_fields(getattr(models, sdk_model))
@@ -104,6 +106,32 @@ def test_response_fields_match_the_sdk_model(sdk_model: str, schema_name: str) -
         assert name in described, f"{sdk_model}.{name} is in the SDK but not in the description"
         assert name in sdk, f"{schema_name}.{name} is in the description but not in the SDK's {sdk_model}"
         assert sdk[name] == described[name], f"{name}: the SDK says {sdk[name]}, the description {described[name]}"
+
+
+def test_the_put_request_matches_the_sdk_model() -> None:
+    """PutFunctionAsyncInvokeConfigRequest: qualifier goes in the query, every other field in the body."""
+    spec = Spec()
+    sdk = _sdk_fields(models.PutFunctionAsyncInvokeConfigRequest)
+    assert sdk.pop("qualifier") == "string"
+    assert sdk == _spec_fields(spec, "PutFunctionAsyncInvokeConfigRequestBody")
+    shared = spec.document["paths"][CONFIG_OPERATION]["parameters"]
+    qualifier = next(p for p in shared if p.get("name") == "qualifier")
+    assert {"name": "qualifier", "in": "query"}.items() <= qualifier.items()
+    body = spec.document["paths"][CONFIG_OPERATION]["put"]["requestBody"]["content"]["application/json"]["schema"]
+    assert body == {"$ref": "#/components/schemas/PutFunctionAsyncInvokeConfigRequestBody"}
+
+
+def test_the_siblings_are_the_sdk_operations() -> None:
+    """Each described sibling is a method of the SDK client, with the same HTTP method and path."""
+    client = pytest.importorskip("alibabacloud_fc_open20210406.client").Client
+    described = Spec().document["paths"][CONFIG_OPERATION]
+    for method in ("put", "get", "delete"):
+        operation = described[method]["operationId"]
+        name = "".join(f"_{c.lower()}" if c.isupper() else c for c in operation).lstrip("_") + "_with_options"
+        source = inspect.getsource(getattr(client, name))
+        assert f"method='{method.upper()}'" in source, f"{name} does not send {method.upper()}"
+        assert "/async-invoke-config'" in source, name
+        assert f"action='{operation}'" in source, name
 
 
 def test_the_drift_check_names_a_drifted_field(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -181,8 +181,10 @@ class FakeFC:
         return self.json(200, self.render_config(existing))
 
     def put_config(self, request: Request, service: str, function: str, qualifier: str) -> AsyncConfig:
+        if not request.body:
+            raise FCError(400, "InvalidArgument", "the request body is missing; send a JSON object")
         try:
-            body = json.loads(request.body or b"{}")
+            body = json.loads(request.body)
         except ValueError:
             raise FCError(400, "InvalidArgument", "the request body is not JSON") from None
         if not isinstance(body, dict):

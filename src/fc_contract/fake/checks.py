@@ -16,9 +16,9 @@ def check_put_body(body: dict[str, Any]) -> None:
     retries, age = body.get("maxAsyncRetryAttempts"), body.get("maxAsyncEventAgeInSeconds")
     if retries is not None and not (_is_int(retries) and 0 <= retries <= 8):
         raise FCError(400, "InvalidArgument", "maxAsyncRetryAttempts must be an integer between 0 and 8")
-    if age is not None and not (_is_int(age) and age >= 1):
-        raise FCError(400, "InvalidArgument", "maxAsyncEventAgeInSeconds must be a positive integer")
-    if body.get("statefulInvocation") not in (None, True, False):
+    if age is not None and not (_is_int(age) and 1 <= age < 2**63):  # int64, as the SDK model
+        raise FCError(400, "InvalidArgument", "maxAsyncEventAgeInSeconds must be a positive 64-bit integer")
+    if not isinstance(body.get("statefulInvocation"), bool | None):
         raise FCError(400, "InvalidArgument", "statefulInvocation must be a boolean")
     destinations = body.get("destinationConfig")
     if destinations is None:

@@ -10,6 +10,9 @@ LIST_OPERATION = "/2021-04-06/services/{serviceName}/functions/{functionName}/as
 LIST_PATH = re.compile("^" + LIST_OPERATION.replace("{serviceName}", "([^/]+)").replace("{functionName}", "([^/]+)")
                        + "/?$")
 
+# Its siblings Put/Get/DeleteFunctionAsyncInvokeConfig (the write clauses send them), ?qualifier=Q in the query
+CONFIG_OPERATION = "/2021-04-06/services/{serviceName}/functions/{functionName}/async-invoke-config"
+
 
 def list_path(service: str, function: str) -> str:
     """The operation's path for one function, each name percent-encoded as one segment."""
@@ -19,3 +22,13 @@ def list_path(service: str, function: str) -> str:
 def is_list_call(method: str, url: str) -> bool:
     """A ListFunctionAsyncInvokeConfigs request (what the description judges), given its method and URL."""
     return method.upper() == "GET" and LIST_PATH.match(urlsplit(url).path) is not None
+
+
+def config_path(service: str, function: str) -> str:
+    """The siblings' path for one function (the qualifier goes in the query)."""
+    return CONFIG_OPERATION.format(serviceName=quote(service, safe=""), functionName=quote(function, safe=""))
+
+
+# The clauses that send the siblings: what they record depends on the writes made, so no other reader of the
+# cassettes (behaviour.diff, `serve --from-cassettes`) takes their pages for the listing.
+WRITE_CLAUSES = frozenset({"state.writes", "pagination.under-writes"})
