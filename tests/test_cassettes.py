@@ -108,7 +108,7 @@ def test_an_edited_looping_token_fails_replay_in_pagination_termination(copied: 
     def remember(interaction: dict[str, Any]) -> bool:
         uri = interaction["request"]["uri"]
         match = re.search(r"\?limit=(\d+)$", uri)
-        body = json.loads(interaction["response"]["body"]["string"])
+        body = json.loads(interaction["response"]["body"]["string"] or "null")
         if match and isinstance(body, dict) and body.get("nextToken"):
             first_tokens[match[1]] = body["nextToken"]
         return False
@@ -116,7 +116,7 @@ def test_an_edited_looping_token_fails_replay_in_pagination_termination(copied: 
     def loop(interaction: dict[str, Any]) -> bool:
         uri = interaction["request"]["uri"]
         match = re.search(r"\?limit=(\d+)&nextToken=", uri)
-        body = json.loads(interaction["response"]["body"]["string"])
+        body = json.loads(interaction["response"]["body"]["string"] or "null")
         if match and match[1] in first_tokens and isinstance(body, dict) and body.get("nextToken") == "":
             body["nextToken"] = first_tokens[match[1]]
             interaction["response"]["body"]["string"] = json.dumps(body)

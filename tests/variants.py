@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import copy
 import json
 import random
 import re
@@ -12,7 +13,7 @@ from typing import Any
 
 from fc_contract.fake import FakeFC, FCError, seed_store
 from fc_contract.fake.faults import CyclicTokens, EndlessTokens
-from fc_contract.fake.store import AsyncConfig, Store
+from fc_contract.fake.store import DEFAULT_FUNCTION, DEFAULT_SERVICE, AsyncConfig, Store
 from fc_contract.fake.wire import Request, Response
 
 
@@ -27,6 +28,10 @@ class Variant:
 
     build: Callable[[], FakeFC]
     fails: frozenset[str] = frozenset()
+    args: tuple[str, ...] = ()  # options the run needs (the switch that relaxes a contract choice)
+
+
+RELAXED = "--fc-tokens-under-writes=any"  # offset tokens conform to the documentation, not to this choice
 
 
 # --- mutants ----------------------------------------------------------------------------------
@@ -165,6 +170,68 @@ class WrongNotFound(FakeFC):
             raise FCError(404, "ResourceNotFound", err.message) from None
 
 
+class PutNeverListed(FakeFC):
+    """Accepts a put, and Get returns it, but the listing never shows a config put after the server started."""
+
+    def __init__(self, store: Store) -> None:
+        super().__init__(store)
+        self.put_here: set[str] = set()
+
+    def put_config(self, request: Request, service: str, function: str, qualifier: str) -> AsyncConfig:
+        self.put_here.add(qualifier)
+        return super().put_config(request, service, function, qualifier)
+
+    def list_body(self, items: list[AsyncConfig], token: str | None) -> dict[str, Any]:
+        return super().list_body([c for c in items if c.qualifier not in self.put_here], token)
+
+
+class KeepsDeleted(FakeFC):
+    """Deletes a config for Get, but the listing keeps showing it."""
+
+    def __init__(self, store: Store) -> None:
+        super().__init__(store)
+        self.ghosts: dict[str, AsyncConfig] = {}
+
+    def one_config(self, request: Request, service: str, function: str) -> Response:
+        qualifier = self.single(request, "qualifier") or "LATEST"
+        existing = self.store.functions.get((service, function), {}).get(qualifier)
+        response = super().one_config(request, service, function)
+        if request.method == "DELETE" and existing is not None:
+            self.ghosts[qualifier] = existing
+        elif request.method == "PUT":
+            self.ghosts.pop(qualifier, None)
+        return response
+
+    def find(self, service: str, function: str) -> list[AsyncConfig]:
+        configs = {c.qualifier: c for c in [*super().find(service, function), *self.ghosts.values()]}
+        return [configs[q] for q in sorted(configs)]
+
+
+class ListsOneLate(FakeFC):
+    """Each listing shows the configs as they were one request earlier (a lagging read replica)."""
+
+    def __init__(self, store: Store) -> None:
+        super().__init__(store)
+        self.previous = copy.deepcopy(store.functions)
+        self.serving = self.previous
+
+    def handle(self, request: Request) -> Response:
+        self.serving, self.previous = self.previous, copy.deepcopy(self.store.functions)
+        return super().handle(request)
+
+    def find(self, service: str, function: str) -> list[AsyncConfig]:
+        super().find(service, function)
+        by_qualifier = self.serving.get((service, function), {})
+        return [by_qualifier[q] for q in sorted(by_qualifier)]
+
+
+class NoWrites(FakeFC):
+    """A read-only mock: the write operations are not served."""
+
+    def one_config(self, request: Request, service: str, function: str) -> Response:
+        raise FCError(404, "PathNotSupported", f"path '{request.path}' is not supported")
+
+
 # --- conforming variants ----------------------------------------------------------------------
 class OffsetTokens(FakeFC):
     """Plain integer offsets as tokens (opaque to clients, so allowed)."""
@@ -231,9 +298,12 @@ class ShortPages(FakeFC):
         return configs[start : start + min(limit, 7)]
 
 
-class NullDestinations(FakeFC):
-    def render_config(self, config: AsyncConfig) -> dict[str, Any]:
-        return {**super().render_config(config), "destinationConfig": None}
+def _null_destinations() -> FakeFC:
+    """Every config of the data without destinations (null destinationConfig); what is put is kept."""
+    store = seed_store(45)
+    for config in store.configs(DEFAULT_SERVICE, DEFAULT_FUNCTION):
+        config.destination_config = None
+    return FakeFC(store)
 
 
 class LenientDecoder(Base64JsonTokens):
@@ -369,20 +439,26 @@ MUTANTS: dict[str, Variant] = {
     "loops-at-31": Variant(_fake(LoopsAt31), _fails("pagination.termination")),
     "endless-at-13": Variant(_fake(EndlessAt13), _fails("pagination.termination")),
     "endless-token-10000": Variant(_fake(EndlessTokens, 10_000), _fails("pagination.termination")),
+    "put-never-listed": Variant(_fake(PutNeverListed), _fails("state.writes")),
+    "keeps-deleted": Variant(_fake(KeepsDeleted), _fails("state.writes")),
+    "lists-one-late": Variant(_fake(ListsOneLate), _fails("state.writes")),
+    # Offsets conform to the documentation; under writes they skip a config (the contract's choice).
+    "offset-tokens-under-writes": Variant(_fake(OffsetTokens), _fails("pagination.under-writes")),
 }
 
 VARIANTS: dict[str, Variant] = {
     "reference": Variant(_fake(FakeFC)),
-    "offset-tokens": Variant(_fake(OffsetTokens)),
-    "base64-json-tokens": Variant(_fake(Base64JsonTokens)),
+    "offset-tokens": Variant(_fake(OffsetTokens), args=(RELAXED,)),
+    "base64-json-tokens": Variant(_fake(Base64JsonTokens), args=(RELAXED,)),
     "omits-last-token": Variant(_fake(OmitsLastToken)),
     "null-last-token": Variant(_fake(NullLastToken)),
     "additive-fields": Variant(_fake(AdditiveFields)),
     "short-pages": Variant(_fake(ShortPages)),
-    "null-destinations": Variant(_fake(NullDestinations)),
+    "null-destinations": Variant(_null_destinations),
     "single-config": Variant(_fake(FakeFC, 1)),
     "no-configs": Variant(_fake(FakeFC, 0)),
-    "lenient-decoder": Variant(_fake(LenientDecoder)),
+    "lenient-decoder": Variant(_fake(LenientDecoder), args=(RELAXED,)),
+    "no-writes": Variant(_fake(NoWrites)),
     "key-tokens": Variant(_fake(KeyTokens)),
     "configs-101": Variant(_fake(FakeFC, 101)),
     "configs-250": Variant(_fake(FakeFC, 250)),

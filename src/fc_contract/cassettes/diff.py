@@ -17,6 +17,7 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 from fc_contract.cassettes.format import Cassette, Interaction
+from fc_contract.http.api import WRITE_CLAUSES
 from fc_contract.http.exchange import Exchange, parse_json
 from fc_contract.http.redact import environment_redactor
 from fc_contract.judging.plan import spans
@@ -234,8 +235,8 @@ class Baseline:
         return str(metadata.get("service", "")), str(metadata.get("function", ""))
 
     def interactions(self) -> list[Interaction]:
-        """Each recorded request once (the first answer to it), in recording order."""
+        """Each recorded request once (the first answer to it), in recording order; writes' state.writes judges."""
         seen: dict[tuple[str, str, str], Interaction] = {}
-        for interaction in (i for c in self.cassettes for i in c.interactions):
+        for interaction in (i for c in self.cassettes for i in c.interactions if i.clause not in WRITE_CLAUSES):
             seen.setdefault((interaction.method, interaction.path, interaction.query), interaction)
         return list(seen.values())

@@ -35,7 +35,8 @@ def _to_vcr(exchange: Exchange, redactor: Redactor) -> dict[str, Any]:
                                 "headers": response_headers, "body": {"string": _body(exchange.body, redactor)}}
     if exchange.error is not None:  # not received whole: recorded as the failure it was, never as a clean answer
         response["fc_error"] = redactor.text(exchange.error)
-    return {"request": {"method": exchange.method, "uri": uri, "body": None, "headers": request_headers},
+    sent = _body(exchange.sent_body, redactor) if exchange.sent_body else None
+    return {"request": {"method": exchange.method, "uri": uri, "body": sent, "headers": request_headers},
             "response": response}
 
 

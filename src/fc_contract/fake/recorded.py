@@ -7,7 +7,7 @@ from urllib.parse import unquote
 
 from fc_contract.cassettes.format import load_all
 from fc_contract.fake.store import AsyncConfig, Store
-from fc_contract.http.api import LIST_PATH
+from fc_contract.http.api import LIST_PATH, WRITE_CLAUSES
 
 
 def store_from_cassettes(directory: Path) -> Store:
@@ -15,7 +15,8 @@ def store_from_cassettes(directory: Path) -> Store:
     store = Store()
     for interaction in (i for c in load_all(directory) for i in c.interactions):
         match = LIST_PATH.match(interaction.path)
-        if interaction.method != "GET" or interaction.status != 200 or match is None:
+        if (interaction.method != "GET" or interaction.status != 200 or match is None
+                or interaction.clause in WRITE_CLAUSES):
             continue
         body = interaction.json()
         if not isinstance(body, dict):

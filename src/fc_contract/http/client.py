@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 import time
 from collections import Counter, deque
 from collections.abc import Callable, Sequence
@@ -12,7 +13,7 @@ from urllib.parse import quote, urlencode
 
 import requests
 
-from fc_contract.http.api import list_path
+from fc_contract.http.api import config_path, list_path
 from fc_contract.http.deadline import deadline, install
 from fc_contract.http.exchange import Exchange, RecordedFailure, StandInError
 from fc_contract.http.stops import THROTTLED, BudgetExceeded, Guard, TargetUnresponsive, UnsafeRequest
@@ -82,6 +83,13 @@ class Client:
         return (f"{elapsed:.1f} s, {self.sent} requests, {len(self.retried)} retries that waited "
                 f"{self.waited:.1f} s")
 
+    def grace(self, requests: int, seconds: float) -> None:
+        """Let `requests` more go out within `seconds`, even past the run's budget: a cleanup must not be refused."""
+        self.silent = 0
+        elapsed = 0.0 if self.started is None else self.clock() - self.started
+        self.limits = dataclasses.replace(self.limits, max_requests=max(self.limits.max_requests, self.sent + requests),
+                                          max_seconds=max(self.limits.max_seconds, elapsed + seconds))
+
     @property
     def sent(self) -> int:
         return sum(self.counts.values())
@@ -92,6 +100,16 @@ class Client:
         if query:
             url += "?" + urlencode(list(query), quote_via=quote)
         return self.send(requests.Request("GET", url, headers=headers or {}))
+
+    def config(self, method: str, service: str, function: str, qualifier: str,
+               body: dict[str, Any] | None = None) -> Exchange:
+        """One Put, Get or DeleteFunctionAsyncInvokeConfig call on `qualifier` (a JSON body for Put)."""
+        url = self.base_url + config_path(service, function) + "?" + urlencode([("qualifier", qualifier)],
+                                                                                 quote_via=quote)
+        if body is None:
+            return self.send(requests.Request(method, url))
+        return self.send(requests.Request(method, url, headers={"Content-Type": "application/json"},
+                                          data=json.dumps(body, separators=(",", ":")).encode()))
 
     def send(self, request: requests.Request) -> Exchange:
         """Send, retrying throttled answers; a failure to get a response becomes Exchange.error."""
@@ -134,7 +152,9 @@ class Client:
                                 clause=self.clause, error=f"not sent: {_root_cause(exc)}", sent=False)
             self.history.append(exchange)
             return exchange
-        exchange = Exchange(str(prepared.method), str(prepared.url), dict(prepared.headers), clause=self.clause)
+        body = prepared.body.encode() if isinstance(prepared.body, str) else prepared.body or b""
+        exchange = Exchange(str(prepared.method), str(prepared.url), dict(prepared.headers), clause=self.clause,
+                            sent_body=body)
         self.counts[self.clause] += 1
         budget = min(self.limits.total_timeout, left)
         began = time.monotonic()

@@ -55,6 +55,7 @@ class Exchange:
     clause: str = ""
     shape: ShapeReport | None = None
     sent: bool = True  # False: the request could not even be prepared (nothing went out, nothing to record)
+    sent_body: bytes = b""  # the request's body (a Put's JSON)
 
     def json(self) -> Any:
         """The parsed body, or None when there is none or it is not JSON."""
@@ -72,6 +73,8 @@ class Exchange:
         for name, value in self.sent_headers.items():
             if not name.lower().startswith(HIDDEN_HEADERS):
                 parts += ["-H", f"{name}: {redactor.header(name, value)}"]
+        if self.sent_body:
+            parts += ["--data-binary", redactor.text(self.sent_body.decode("utf-8", "replace"))]
         parts.append(redactor.text(self.url))
         return " ".join(shlex.quote(p) for p in parts)
 

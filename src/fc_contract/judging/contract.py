@@ -34,6 +34,8 @@ class Contract:
         self.coverage: dict[str, dict[str, str]] = {}  # clause id -> kind of check -> what it covered
         self.failed_requests: set[tuple[str, str]] = set()  # (method, URL) a clause failed on, for a documented rule
         self.behaviour: list[str] = []  # behaviour.diff's grouped differences, for the summary and the report
+        self.created: dict[str, str] = {}  # qualifier -> clause: configs a write clause put and has not deleted yet
+        self.cleaned: list[str] = []  # qualifiers whose configs the run created and deleted again
         self._walks: dict[int | None, Walk] = {}
         self._plan: WalkPlan | None = None
         self._bytes_left = WALK_BYTES

@@ -63,7 +63,8 @@ def fc_limits(fc_settings: Settings) -> Limits:
 @pytest.fixture(scope="session")
 def fc(fc_settings: Settings, fc_target: Target, fc_spec: Spec, fc_limits: Limits) -> Contract:
     """The function under test, its client and the shared walks."""
-    client = Client(fc_target.base_url, fc_target.session, fc_limits, read_only=fc_target.kind == "live")
+    client = Client(fc_target.base_url, fc_target.session, fc_limits,
+                    read_only=fc_target.kind == "live" and not fc_settings.allow_writes)
     return Contract(fc_settings, client, fc_spec)
 
 

@@ -1,0 +1,155 @@
+"""state.writes: what is put is listed with the values put, what is deleted is gone, and Get agrees.
+
+Documented (API reference): PutFunctionAsyncInvokeConfig "creates or modifies" the asynchronous
+invocation configuration of a function's qualifier; GetFunctionAsyncInvokeConfig "queries" it;
+DeleteFunctionAsyncInvokeConfig "deletes" it; ListFunctionAsyncInvokeConfigs "queries all
+asynchronous invocation configurations of a function". Contract: after every write of a generated
+sequence (hypothesis's RuleBasedStateMachine), a full walk of the listing holds exactly the configs
+that exist: the ones there before, unchanged, and the ones put, with the values put; Get of each
+returns the config the listing shows, and Get of one deleted is a 404.
+
+Writes go only to --fc-write-qualifiers without a config when the clause begins, to a live service only
+with --fc-allow-writes, and everything created is deleted at the end (fc_contract.judging.writes).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from hypothesis import settings
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule, run_state_machine_as_test
+
+from fc_contract import Clause, Contract, ContractFailure, Exchange, Writer, cleanup, put_values, redacted
+
+CLAUSE = Clause("state.writes")
+pytestmark = [CLAUSE.mark, pytest.mark.fc_writes]
+ARN = "acs:mns:cn-hangzhou:1234567890:/queues/fc-contract-{}/messages"
+DESTINATION = st.none() | st.integers(1, 9).map(lambda n: {"destination": ARN.format(n)})
+BODIES = st.fixed_dictionaries({}, optional={
+    "destinationConfig": st.none() | st.fixed_dictionaries({}, optional={"onSuccess": DESTINATION,
+                                                                          "onFailure": DESTINATION}),
+    "maxAsyncEventAgeInSeconds": st.integers(1, 86400),
+    "maxAsyncRetryAttempts": st.integers(0, 8),
+    "statefulInvocation": st.booleans(),
+})
+SHOWN = ("createdTime", "destinationConfig", "function", "lastModifiedTime", "maxAsyncEventAgeInSeconds",
+         "maxAsyncRetryAttempts", "qualifier", "service", "statefulInvocation")  # AsyncConfig's documented fields
+
+
+def _destinations(value: Any) -> Any:
+    """A destinationConfig as compared: none for absent or null ones, account ids as a recording keeps them."""
+    if not isinstance(value, dict):
+        return value
+    kept = {k: value.get(k) for k in ("onSuccess", "onFailure")}
+    return json.loads(redacted(json.dumps(kept))) if any(kept.values()) else None
+
+
+def _same(field: str, put: Any, listed: Any) -> bool:
+    """A value put and the value listed agree (a replayed listing has its account ids redacted)."""
+    if field == "destinationConfig":
+        return bool(_destinations(put) == _destinations(listed))
+    return bool(put == listed and type(put) is type(listed))
+
+
+class Writes(RuleBasedStateMachine):
+    """The model: qualifier -> the values put; the listing must show exactly it, besides what was there before."""
+
+    def __init__(self, writer: Writer, free: list[str], before: dict[str, dict[str, Any]]) -> None:
+        super().__init__()
+        self.writer, self.free, self.before = writer, free, before
+        self.model: dict[str, dict[str, Any]] = {}
+        self.steps: list[tuple[str, Exchange]] = []
+        self.deleted: set[str] = set()  # qualifiers whose config this sequence deleted (and not put again)
+
+    def fail(self, what: str, expected: str, observed: str, exchange: Exchange | None) -> None:
+        done = "; ".join(f"{n}. {text}" for n, (text, _) in enumerate(self.steps, 1)) or "no write yet"
+        message = CLAUSE.message(f"{what} (after: {done})", expected, observed, exchange)
+        if self.steps:
+            message += "\n  the steps as requests:" + "".join(f"\n    {e.curl()}" for _, e in self.steps)
+        raise ContractFailure(message, exchange)
+
+    @rule(data=st.data(), body=BODIES)
+    def put(self, data: st.DataObject, body: dict[str, Any]) -> None:
+        qualifier = data.draw(st.sampled_from(self.free), label="qualifier")
+        answer = self.writer.put(qualifier, body)
+        self.steps.append((f"put {qualifier!r} {body}", answer))
+        if answer.status == 400:  # a server may refuse a destination it cannot reach: nothing changes
+            return
+        if answer.status != 200:
+            self.fail(f"a put for qualifier {qualifier!r}", "200 with the config", answer.describe(), answer)
+        self.model[qualifier] = put_values(body)
+        self.deleted.discard(qualifier)
+
+    @precondition(lambda self: self.model)
+    @rule(data=st.data())
+    def delete(self, data: st.DataObject) -> None:
+        qualifier = data.draw(st.sampled_from(sorted(self.model)), label="qualifier")
+        answer = self.writer.delete(qualifier)
+        self.steps.append((f"delete {qualifier!r}", answer))
+        if answer.status is None or not 200 <= answer.status < 300:
+            self.fail(f"deleting the config of qualifier {qualifier!r}", "2xx (204)", answer.describe(), answer)
+        del self.model[qualifier]
+        self.deleted.add(qualifier)
+
+    @invariant()
+    def listing_matches_the_model(self) -> None:
+        listed, walk = self.writer.listing("after a write")
+        for qualifier, config in self.before.items():
+            if listed.get(qualifier) != config:
+                what = "missing" if qualifier not in listed else "changed"
+                self.fail(f"the config of qualifier {qualifier!r}, which the run did not touch", "listed unchanged",
+                          f"{what} in the listing", walk.last)
+        for qualifier in listed.keys() - self.before.keys() - self.model.keys():
+            why = "deleted" if any(t.startswith(f"delete {qualifier!r}") for t, _ in self.steps) else "never put"
+            self.fail(f"a config for qualifier {qualifier!r}, {why} by the run", "not in the listing",
+                      "listed", walk.last)
+        for qualifier, values in self.model.items():
+            if qualifier not in listed:
+                self.fail(f"a config put for qualifier {qualifier!r}", "in the listing",
+                          f"not in the listing ({len(listed)} configs listed)", walk.last)
+            wrong = [k for k, v in values.items() if not _same(k, v, listed[qualifier].get(k))]
+            if wrong:
+                self.fail(f"the config put for qualifier {qualifier!r}", f"listed with the values put: {values}",
+                          "; ".join(f"{k} {listed[qualifier].get(k)!r}" for k in wrong), walk.last)
+            got = self.writer.get(qualifier)
+            shown = got.json()
+            if got.status != 200 or not isinstance(shown, dict):
+                self.fail(f"a get of qualifier {qualifier!r}", "200 with the config", got.describe(), got)
+            differ = [k for k in SHOWN if shown.get(k) != listed[qualifier].get(k)]
+            if differ:
+                self.fail(f"a get of qualifier {qualifier!r}", "the config the listing shows",
+                          "; ".join(f"{k} {shown.get(k)!r} where listed {listed[qualifier].get(k)!r}"
+                                    for k in differ[:4]), got)
+        for qualifier in sorted(self.deleted):
+            got = self.writer.get(qualifier)
+            if got.status != 404:  # its error shape is the errors clause's to judge, as for any 404
+                self.fail(f"a get of qualifier {qualifier!r}, whose config was deleted", "404", got.describe(), got)
+
+    def teardown(self) -> None:
+        for qualifier in list(self.model):
+            self.writer.delete(qualifier)
+
+
+def test_the_listing_follows_puts_and_deletes(fc: Contract) -> None:
+    writer = Writer(fc, CLAUSE)
+    free, before = writer.prepare()
+    # Each check after a write walks the whole listing: the clause's share of --fc-max-requests bounds the sequences.
+    per_check = writer.walk_requests + 2 + len(free)
+    checks = writer.affordable(2 * per_check, "two writes and the walks that check them") // per_check
+    examples = max(1, min(settings().max_examples, 5, checks // 6))
+    steps = max(1, min(5, checks // examples - 1))
+    try:
+        run_state_machine_as_test(lambda: Writes(writer, free, before), settings=settings(  # type: ignore[arg-type]
+            max_examples=examples, stateful_step_count=steps))
+    except BaseException:
+        if writer.aborted is not None:  # the run's stop, not hypothesis's report of a sequence that ended early
+            raise writer.aborted from None
+        raise
+    finally:
+        left = cleanup(fc, CLAUSE.id)
+        if left:
+            fc.note(f"state.writes: could NOT delete configs it created: {'; '.join(left)}")
+    fc.cover(CLAUSE, "writes", f"{examples} sequences of up to {steps} puts, deletes and gets on {', '.join(free)}")
