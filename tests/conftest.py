@@ -15,6 +15,10 @@ from fc_contract.fake.server import Server
 from harness import CONTRACTS, ROOT, Verdict
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "network: needs the package index (PyPI); deselect with -m 'not network'")
+
+
 @pytest.fixture(scope="session")
 def session_server() -> Iterator[Server]:
     """One real HTTP server on loopback for the session."""

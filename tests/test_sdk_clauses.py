@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
+import re
 import shutil
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
@@ -28,8 +31,10 @@ def run_sdk(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> Calla
 def test_both_sdks_pass_offline_with_their_known_defects(run_sdk: Callable[..., Verdict]) -> None:
     verdict = run_sdk()
     assert verdict.exit_code == 0, verdict.output
-    assert "12 passed, 2 xfailed" in verdict.output
-    assert "SDK alibabacloud-fc-open20210406 2.0.12: " in verdict.output
+    assert "18 passed, 2 deselected, 3 xfailed" in verdict.output
+    assert re.search(r"SDK alibabacloud-fc-open20210406 2\.0\.12: sync (\d+) requests matched, (\d+) fields "
+                     r"round-tripped; async \1 requests matched, \2 fields round-tripped", verdict.output), \
+        verdict.output
     assert "SDK aliyun-fc2 2.5.2: " in verdict.output
     assert "XFAIL" in verdict.output
     assert "reads Code/Message/RequestId from the error body" in verdict.output
@@ -52,7 +57,8 @@ from fc_contract.sdk import adapters
 @pytest.fixture(scope="session")
 def fc_sdks():
     loaded = {name: adapters.load(name) for name in adapters.FACTORIES}
-    loaded["alibabacloud-fc-open20210406"].defects["sdk.request.falsy"] = "a defect this SDK does not have"
+    loaded["alibabacloud-fc-open20210406"].defects["sdk.request.falsy"] = adapters.Defect(
+        "a defect this SDK does not have", ">=0")
     return loaded
 """
 
@@ -65,8 +71,53 @@ def test_a_fixed_defect_turns_the_run_red(pytester: pytest.Pytester) -> None:
     result = pytester.runpytest_subprocess("contracts/sdk", "-p", "no:cacheprovider", "-rfsxX",
                                            f"--fc-cassettes={ROOT / 'cassettes'}", timeout=120)
     assert result.ret == 1
-    result.stdout.fnmatch_lines(["*XPASS(strict)*a defect this SDK does not have*"])
+    result.stdout.fnmatch_lines(["*[[]sdk.request[]] alibabacloud-fc-open20210406 2.0.12, known to have a defect "
+                                 "(seen in >=0): expected a defect this SDK does not have; observed fixed in 2.0.12: "
+                                 "remove the xfail*"])
     result.stdout.no_fnmatch_line("*recorded from another*")  # the copy is the same clauses and description
+
+
+def test_an_async_path_that_loses_a_field_fails_sdk_parsing(run_sdk: Callable[..., Verdict]) -> None:
+    """aioresponses hands the async call a body without `qualifier`; the sync calls get the recording."""
+    verdict = run_sdk("-p", "sdk_async_drops_field")
+    assert verdict.exit_code == 1, verdict.output
+    assert verdict.failed_clauses == {"sdk.parsing"}
+    assert len(verdict.failures()) == 1, verdict.output
+    assert "test_sdk_parsing.py::test_every_recorded_page_round_trips[alibabacloud-fc-open20210406-async]" \
+        in verdict.output
+    assert "alibabacloud-fc-open20210406 2.0.12 (async) parsing" in verdict.output
+    assert "qualifier: recorded" in verdict.output
+
+
+def test_a_snapshot_diffed_against_itself_is_empty(run_sdk: Callable[..., Verdict], tmp_path: Path) -> None:
+    snapshot = tmp_path / "snapshot.json"
+    assert run_sdk("-k", "baseline", f"--fc-sdk-snapshot={snapshot}").exit_code == 0
+    data = json.loads(snapshot.read_text())
+    assert set(data["sdks"]) == {"alibabacloud-fc-open20210406", "aliyun-fc2"}
+    modes = {e["mode"] for e in data["sdks"]["alibabacloud-fc-open20210406"]["entries"]}
+    assert modes == {"sync", "async"}
+    verdict = run_sdk("-k", "baseline", f"--fc-sdk-baseline={snapshot}")
+    assert verdict.exit_code == 0, verdict.output
+    assert f"SDK diff against {snapshot}: no differences" in verdict.output
+
+
+def test_a_renamed_model_field_is_the_only_difference(run_sdk: Callable[..., Verdict], tmp_path: Path) -> None:
+    snapshot = tmp_path / "snapshot.json"
+    assert run_sdk("-k", "baseline", f"--fc-sdk-snapshot={snapshot}").exit_code == 0
+    verdict = run_sdk("-k", "baseline", "-p", "sdk_renames_field", f"--fc-sdk-baseline={snapshot}")
+    assert verdict.exit_code == 1, verdict.output
+    assert verdict.failed_clauses == {"sdk.baseline"}
+    listed = verdict.output.split(f"SDK diff against {snapshot}: ")[1].split("\n")
+    count = int(listed[0].split()[0])
+    lines = [line.strip() for line in listed[1:count + 1]]
+    fields = {line.split(": ", 1)[1].split(" ")[0] for line in lines}
+    assert fields == {"configs[*].statefulInvocation", "configs[*].stateful"}, lines
+    assert all(line.startswith("alibabacloud-fc-open20210406 2.0.12 → 2.0.12: ") for line in lines), lines
+    assert "configs[*].stateful now a boolean (was absent)" in verdict.output
+    allowed = run_sdk("-k", "baseline", "-p", "sdk_renames_field", f"--fc-sdk-baseline={snapshot}",
+                      "--fc-sdk-baseline-allow")
+    assert allowed.exit_code == 0, allowed.output
+    assert f"SDK diff against {snapshot}: {count} differences" in allowed.output
 
 
 def test_a_missing_sdk_is_skipped_with_the_reason(run_sdk: Callable[..., Verdict]) -> None:

@@ -9,15 +9,13 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
-from pathlib import Path
 
 import pytest
 
-from fc_contract.cassettes.format import REPLAY_BASE, Cassette, Interaction
-from fc_contract.cassettes.replay import Replayer
+from fc_contract.cassettes.format import Cassette, Interaction
 from fc_contract.judging.clause import Clause
 from fc_contract.sdk import adapters
-from fc_contract.sdk.replay import expressible
+from fc_contract.sdk.replay import expressible, serving
 
 CLAUSE = Clause("sdk.pagination")
 pytestmark = [CLAUSE.mark, pytest.mark.fc_sdk]
@@ -51,7 +49,8 @@ def _next_token(interaction: Interaction) -> object:
 
 
 @pytest.mark.parametrize("last", ["", None, ABSENT], ids=["empty", "null", "absent"])
-def test_the_sdk_token_loop_ends(sdk: adapters.Sdk, sdk_cassettes: list[Cassette], last: object) -> None:
+def test_the_sdk_token_loop_ends(sdk: adapters.Sdk, sdk_mode: str, sdk_cassettes: list[Cassette],
+                                 last: object) -> None:
     walk = _recorded_walk(sdk_cassettes)
     if len(walk) < 2:
         CLAUSE.skip("a recorded walk of 2 pages or more (record with at least 2 configs)")
@@ -63,20 +62,16 @@ def test_the_sdk_token_loop_ends(sdk: adapters.Sdk, sdk_cassettes: list[Cassette
     pages = [*walk[:-1], replace(walk[-1], body=json.dumps(body).encode())]
     first = expressible(walk[0])
     assert first is not None
-    replayer = Replayer([Cassette(Path("<walk>"), {}, pages)], REPLAY_BASE)
-    replayer.start()
     seen, token = 0, None
-    try:
+    with serving(sdk, sdk_mode, pages) as (send, _):
         for _ in range(len(pages) + 2):
-            outcome = sdk.call(first.service, first.function, first.limit, token, {})
-            CLAUSE.check(outcome.body is not None, f"{sdk.name} page {seen + 1}", "a page",
+            outcome = send(first.service, first.function, first.limit, token, {})
+            CLAUSE.check(outcome.body is not None, f"{sdk.name} ({sdk_mode}) page {seen + 1}", "a page",
                          outcome.error or "no page")
             seen += 1
             token = outcome.next_token
             if not token:
                 break
-    finally:
-        replayer.stop()
-    CLAUSE.check(seen == len(pages) and not token, f"{sdk.name} {sdk.version} following next_token "
+    CLAUSE.check(seen == len(pages) and not token, f"{sdk.name} {sdk.version} ({sdk_mode}) following next_token "
                  f"(last page: nextToken {'absent' if last is ABSENT else repr(last)})",
                  f"the loop to end after {len(pages)} pages", f"{seen} pages, next token {token!r}")

@@ -18,7 +18,8 @@ CLAUSE = Clause("sdk.parsing")
 pytestmark = [CLAUSE.mark, pytest.mark.fc_sdk]
 
 
-def test_every_recorded_page_round_trips(sdk: adapters.Sdk, sdk_calls: list[Call], sdk_report: SdkReport) -> None:
+def test_every_recorded_page_round_trips(sdk: adapters.Sdk, sdk_mode: str, sdk_calls: list[Call],
+                                         sdk_report: SdkReport) -> None:
     pages = [call for call in sdk_calls
              if call.interaction.status == 200 and isinstance(call.recorded_json(), dict) and call.answered]
     if not pages:
@@ -32,8 +33,9 @@ def test_every_recorded_page_round_trips(sdk: adapters.Sdk, sdk_calls: list[Call
         if found:
             lost.append((call, found))
         else:
-            sdk_report.fields_round_tripped += leaves(recorded)
+            sdk_report.fields_round_tripped[sdk_mode] = sdk_report.fields_round_tripped.get(sdk_mode, 0) + leaves(
+                recorded)
     if lost:
         call, found = lost[0]
-        CLAUSE.fail(f"{sdk.name} {sdk.version} parsing {len(pages)} recorded pages (first: {call.label})",
+        CLAUSE.fail(f"{sdk.name} {sdk.version} ({sdk_mode}) parsing {len(pages)} recorded pages (first: {call.label})",
                     "every recorded field in the SDK's model", f"{len(lost)} pages lose fields; {'; '.join(found[:3])}")

@@ -23,11 +23,14 @@ _PUBLIC = {
     "TRUTH_LIMIT": "fc_contract.judging.contract", "ABSENT_SERVICE": "fc_contract.judging.contract",
     "ABSENT_FUNCTION": "fc_contract.judging.contract", "LIMITS": "fc_contract.judging.plan",
     "spans": "fc_contract.judging.plan", "request_bound": "fc_contract.judging.walker",
+    "Writer": "fc_contract.judging.writes", "cleanup": "fc_contract.judging.writes",
+    "put_values": "fc_contract.judging.writes", "PROBE": "fc_contract.judging.writes",
+    "redacted": "fc_contract.judging.writes",
 }
 __all__ = [
-    "ABSENT_FUNCTION", "ABSENT_SERVICE", "LIMITS", "TRUTH_LIMIT", "Clause", "Client", "Contract", "ContractFailure",
-    "End", "Exchange", "Limits", "Settings", "Spec", "Target", "Walk", "__version__", "expect_error", "expect_page",
-    "request_bound", "spans", "walk",
+    "ABSENT_FUNCTION", "ABSENT_SERVICE", "LIMITS", "PROBE", "TRUTH_LIMIT", "Clause", "Client", "Contract",
+    "ContractFailure", "End", "Exchange", "Limits", "Settings", "Spec", "Target", "Walk", "Writer", "__version__",
+    "cleanup", "expect_error", "expect_page", "put_values", "redacted", "request_bound", "spans", "walk",
 ]
 
 if TYPE_CHECKING:
@@ -39,6 +42,7 @@ if TYPE_CHECKING:
     from fc_contract.judging.plan import LIMITS, spans
     from fc_contract.judging.spec import Spec
     from fc_contract.judging.walker import End, Walk, request_bound, walk
+    from fc_contract.judging.writes import PROBE, Writer, cleanup, put_values, redacted
     from fc_contract.plugin.targets import Target
     from fc_contract.settings import Settings
 

@@ -13,6 +13,7 @@ SPEC_PATH = next((p for p in (_HERE / "contracts" / "openapi.yaml", _HERE.parent
                   if p.is_file()), _HERE.parents[1] / "contracts" / "openapi.yaml")
 CASSETTE_DIR = next((p for p in (_HERE / "cassettes", _HERE.parents[1] / "cassettes") if p.is_dir()),
                     _HERE.parents[1] / "cassettes")
+OPTION_DEFAULT_QUALIFIERS = "fc-contract-a,fc-contract-b,fc-contract-c"
 
 
 def is_fc_endpoint(url: str) -> bool:
@@ -54,7 +55,18 @@ class Settings:
     record: bool
     strict_cassettes: bool
     allow_insecure: bool
+    write_qualifiers: str = OPTION_DEFAULT_QUALIFIERS
+    tokens_under_writes: str = "stable"
+    sdk_snapshot: str = ""
+    sdk_baseline: str = ""
+    sdk_baseline_allow: bool = False
+    allow_writes: bool = False
     contracts: str = ""  # the directory of the clause modules being run: set once they are collected
+
+    @property
+    def qualifiers(self) -> list[str]:
+        """--fc-write-qualifiers, in order, each once."""
+        return list(dict.fromkeys(q.strip() for q in self.write_qualifiers.split(",") if q.strip()))
 
     @property
     def signing_scheme(self) -> str:

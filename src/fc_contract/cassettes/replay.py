@@ -15,6 +15,8 @@ from responses.registries import FirstMatchRegistry
 from fc_contract.cassettes.format import REMEDY, Cassette, Interaction
 from fc_contract.http.exchange import RecordedFailure, StandInError
 
+MISSED = "no recorded response for"  # how every replay miss begins, whichever library the request went through
+
 
 class ReplayMiss(StandInError):
     """The suite sent a request no cassette holds."""
@@ -77,7 +79,7 @@ class _CassetteRegistry(FirstMatchRegistry):
 
     def _miss(self, request: requests.PreparedRequest) -> responses.BaseResponse:
         def fail(_: Any) -> Any:
-            raise ReplayMiss(f"no recorded response for {request.method} {request.url} in the cassettes of "
+            raise ReplayMiss(f"{MISSED} {request.method} {request.url} in the cassettes of "
                              f"{self.source}; the suite now sends a request they lack: {REMEDY}")
 
         return responses.CallbackResponse(str(request.method), str(request.url), callback=fail)

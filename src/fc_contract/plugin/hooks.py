@@ -17,6 +17,7 @@ from fc_contract.http.shown import visible
 from fc_contract.http.stops import RequestRefused, RunAborted, StillThrottled
 from fc_contract.judging.clause import ContractFailure
 from fc_contract.judging.contract import Contract
+from fc_contract.judging.writes import cleanup
 from fc_contract.plugin import hookspecs, profiles, stash
 from fc_contract.plugin.collector import Collector
 from fc_contract.plugin.conformance import CLAUSE, COVERAGE, EVIDENCE, Conformance, evidence_of
@@ -41,6 +42,8 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "fc_sdk: an SDK clause; it replays the cassettes through an official SDK")
     config.addinivalue_line("markers", "fc_thorough: runs in the thorough profile only (random generation on top)")
     config.addinivalue_line("markers", "fc_baseline: runs with --fc-baseline only (behaviour.diff)")
+    config.addinivalue_line("markers", "fc_sdk_snapshot: runs with --fc-sdk-snapshot or --fc-sdk-baseline only")
+    config.addinivalue_line("markers", "fc_writes: puts and deletes configs (state.writes, pagination.under-writes)")
     config.stash[stash.SETTINGS] = settings_from_config(config)
     profiles.register()
     config.stash[stash.COLLECTOR] = Collector(Conformance())
@@ -83,6 +86,12 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         _leave_out(config, items, "fc_thorough")
     if not settings.baseline:
         _leave_out(config, items, "fc_baseline")
+    if not (settings.sdk_snapshot or settings.sdk_baseline):
+        _leave_out(config, items, "fc_sdk_snapshot")
+    workers = getattr(config, "workerinput", {}).get("workercount", 1)
+    for item in (i for i in items if i.get_closest_marker("fc_writes") and workers > 1):
+        item.add_marker(pytest.mark.skip(reason=f"[{_clause(item)}] needs a run without -n: its writes change the "
+                                                f"listing the other {workers - 1} workers walk"))
     if settings.target != "replay" and _leave_out(config, items, "fc_sdk"):
         config.stash[stash.WARNINGS] = [f"the SDK clauses (contracts/sdk) replay the cassettes; they were left out "
                                         f"of this run against {settings.target}"]
@@ -210,6 +219,8 @@ def _find(exc: BaseException, kind: type[BaseException]) -> BaseException | None
         return next((found for inner in exc.exceptions if (found := _find(inner, kind))), None)
     if isinstance(exc.__cause__, kind):  # hypothesis wraps a BaseException (pytest's Failed) in a flaky group
         return exc.__cause__
+    if isinstance(exc.__context__, kind):  # or raises its own error while handling it (a stopped state machine)
+        return exc.__context__
     return None
 
 
@@ -264,6 +275,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     contract = session.config.stash.get(stash.CONTRACT, None)
     if contract is None:
         return
+    _clean_up_writes(session.config, contract)
     if contract.settings.request_log:
         write_request_log(Path(contract.settings.request_log), contract)
     if contract.client.recording is not None:
@@ -277,6 +289,19 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
             target = session.config.stash.get(stash.TARGET, None)
             kind, described = (target.kind, target.description) if target else ("url", contract.client.base_url)
             save_recording(contract, kind, described)
+
+
+def _clean_up_writes(config: pytest.Config, contract: Contract) -> None:
+    """Delete what a write clause created and could not delete itself (an interrupted run); say what was done."""
+    target = config.stash.get(stash.TARGET, None)
+    if target is not None and target.kind == "replay":
+        contract.created.clear()  # nothing was written anywhere
+    left = cleanup(contract)
+    if contract.cleaned:
+        contract.note(f"writes: the configs put on {', '.join(contract.cleaned)} were deleted again"
+                      + ("" if left else "; nothing the run created is left"))
+    if left:
+        contract.note(f"writes: could NOT delete configs the run created, delete them by hand: {'; '.join(left)}")
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: pytest.Config) -> None:
@@ -300,6 +325,12 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: p
                                     f"{len(behaviour) or 'no'} differences")
     for line in behaviour:
         terminalreporter.write_line(visible(f"  {line}"), red=line.split(": ")[1].startswith("breaking"))
+    if config.stash[stash.SETTINGS].sdk_baseline:
+        differences = config.stash.get(stash.SDK_DIFFERENCES, [])
+        terminalreporter.write_line(f"SDK diff against {config.stash[stash.SETTINGS].sdk_baseline}: "
+                                    f"{len(differences) or 'no'} differences")
+        for line in differences:
+            terminalreporter.write_line(visible(f"  {line}"))
     for line in run:
         terminalreporter.write_line(visible(line))
     path = config.stash[stash.SETTINGS].report

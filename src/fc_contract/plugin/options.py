@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from fc_contract.settings import Settings
+from fc_contract.settings import OPTION_DEFAULT_QUALIFIERS, Settings
 
 # Priority, highest first: the command line, then FC_CONTRACT_<NAME> in the environment, then the
 # fc_<name> key of the pytest ini section (pyproject.toml), then the default below.
@@ -33,6 +33,14 @@ OPTIONS: dict[str, tuple[str, str]] = {
                      "and report every difference in behaviour (the clause behaviour.diff)"),
     "baseline_compare": ("values", "what --fc-baseline compares: values (the same function and data, as release "
                                    "against release) or shape (all but config values and their order)"),
+    "write_qualifiers": (OPTION_DEFAULT_QUALIFIERS,
+                         "qualifiers (versions or aliases) the write clauses may put configs on; only those without "
+                         "a config when the run begins are used, and what the run created is deleted at its end"),
+    "tokens_under_writes": ("stable", "what pagination.under-writes asks of a walk with writes between its pages: "
+                                      "stable (each untouched config once; a contract choice) or any (it ends)"),
+    "sdk_snapshot": ("", "write what the installed SDKs made of the cassettes (sent and returned) to this JSON file"),
+    "sdk_baseline": ("", "compare what the installed SDKs make of the cassettes with this --fc-sdk-snapshot file "
+                         "(the clause sdk.baseline)"),
     "baseline_allow": ("", "changed: accept changed differences too (still listed); breaking always fails, "
                            "additive never does (comma-separated classes)"),
 }
@@ -41,11 +49,15 @@ FLAGS: dict[str, str] = {
     "record": "(re)write the cassettes from the target",
     "strict_cassettes": "fail, not warn, when a cassette was recorded from another description",
     "allow_insecure": "allow signed requests over plain http:// to a host that is not this machine",
+    "sdk_baseline_allow": "list the differences from --fc-sdk-baseline without failing",
+    "allow_writes": "let the write clauses (state.writes, pagination.under-writes) put and delete configs on a live "
+                    "service; without it a live run sends GET only",
 }
 TRUE = ("1", "true", "yes", "on")
 SETTINGS_KEY: pytest.StashKey[Settings] = pytest.StashKey()  # resolved once, in pytest_configure
 CHOICES = {"profile": ("dev", "ci", "thorough"), "invalid_input": ("reject", "lenient"),
-           "signing": ("auto", "acs3", "fc", "none"), "baseline_compare": ("values", "shape")}
+           "signing": ("auto", "acs3", "fc", "none"), "baseline_compare": ("values", "shape"),
+           "tokens_under_writes": ("stable", "any")}
 
 
 def add_options(parser: pytest.Parser) -> None:

@@ -17,3 +17,4 @@ COLLECTOR = pytest.StashKey[Collector]()  # the clause table (its .conformance) 
 WARNINGS = pytest.StashKey[list[str]]()
 ABORTED = pytest.StashKey[str]()
 SDK_REPORTS = pytest.StashKey[dict[str, SdkReport]]()
+SDK_DIFFERENCES = pytest.StashKey[list[str]]()  # sdk.baseline's grouped differences, for the summary

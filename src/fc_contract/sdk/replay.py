@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import asyncio
 import re
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, unquote
 
-import requests
-
 from fc_contract.cassettes.format import REPLAY_BASE, Cassette, Interaction
-from fc_contract.cassettes.replay import Replayer, ReplayMiss, request_key
+from fc_contract.cassettes.replay import MISSED, Replayer, request_key
 from fc_contract.http.api import LIST_PATH
+from fc_contract.sdk import aio
 from fc_contract.sdk.adapters import Outcome, Sdk
+from fc_contract.sdk.aio import Sent
 
 
 @dataclass
@@ -22,14 +25,16 @@ class SdkReport:
 
     name: str
     version: str
-    requests_matched: int = 0
-    fields_round_tripped: int = 0
+    requests_matched: dict[str, int] = field(default_factory=dict)  # by mode: sync, async
+    fields_round_tripped: dict[str, int] = field(default_factory=dict)
     defects: list[str] = field(default_factory=list)
 
     def line(self) -> str:
-        defects = "; ".join(self.defects) if self.defects else "none"
-        return (f"{self.name} {self.version}: {self.requests_matched} requests matched, "
-                f"{self.fields_round_tripped} fields round-tripped, defects: {defects}")
+        defects = "; ".join(dict.fromkeys(self.defects)) if self.defects else "none"
+        modes = sorted(self.requests_matched.keys() | self.fields_round_tripped.keys(), key=("sync", "async").index)
+        counts = "; ".join(f"{mode} {self.requests_matched.get(mode, 0)} requests matched, "
+                           f"{self.fields_round_tripped.get(mode, 0)} fields round-tripped" for mode in modes)
+        return f"{self.name} {self.version}: {counts or 'nothing replayed'}, defects: {defects}"
 
 
 
@@ -44,13 +49,13 @@ class Call:
     limit: int | None
     next_token: str | None
     headers: dict[str, str]
-    sent: requests.PreparedRequest | None = None
+    sent: Sent | None = None
     outcome: Outcome | None = None
 
     @property
     def answered(self) -> bool:
         """The SDK sent a request the recording answers (one it sent otherwise is sdk.request's verdict)."""
-        return not (self.outcome is not None and (self.outcome.error or "").startswith(ReplayMiss.__name__))
+        return not (self.outcome is not None and MISSED in (self.outcome.error or ""))
 
     @property
     def label(self) -> str:
@@ -93,16 +98,39 @@ def calls_of(cassettes: list[Cassette]) -> list[Call]:
     return calls
 
 
-def replay(sdk: Sdk, call: Call) -> Call:
-    """Send `call` through the SDK against exactly its recorded answer; keeps the first request it sent."""
-    replayer = Replayer([Cassette(Path("<sdk>"), {}, [call.interaction])], REPLAY_BASE)
+def replay(sdk: Sdk, call: Call, mode: str = "sync") -> Call:
+    """Send `call` through the SDK (its sync or async method) against exactly its recorded answer."""
+    with serving(sdk, mode, [call.interaction]) as (send, sent):
+        call.outcome = send(call.service, call.function, call.limit, call.next_token, call.headers)
+        call.sent = sent[0] if sent else None
+    return call
+
+
+Send = Callable[[str, str, "int | None", "str | None", dict[str, str]], Outcome]
+
+
+@contextmanager
+def serving(sdk: Sdk, mode: str, interactions: list[Interaction]) -> Iterator[tuple[Send, list[Sent]]]:
+    """The SDK's call in `mode`, answered by `interactions` in recorded order; and what it sent, as it goes."""
+    if mode == "async":
+        with aio.serving(interactions, REPLAY_BASE) as sent:
+            yield (lambda *args: asyncio.run(sdk.call_async(*args))), sent
+        return
+    replayer = Replayer([Cassette(Path("<sdk>"), {}, interactions)], REPLAY_BASE)
     replayer.start()
+    sent_sync: list[Sent] = []
     try:
-        call.outcome = sdk.call(call.service, call.function, call.limit, call.next_token, call.headers)
-        call.sent = replayer.mock.calls[0].request if replayer.mock.calls else None
+
+        def send(*args: Any) -> Outcome:
+            before = len(replayer.mock.calls)
+            outcome = sdk.call(*args)
+            sent_sync.extend(Sent(str(c.request.method), str(c.request.url), c.request.headers)
+                             for c in list(replayer.mock.calls)[before:])
+            return outcome
+
+        yield send, sent_sync
     finally:
         replayer.stop()
-    return call
 
 
 def without_nulls(value: Any) -> Any:

@@ -1,0 +1,65 @@
+"""Recorded interactions served to an SDK's async calls (aiohttp) through aioresponses, offline."""
+
+from __future__ import annotations
+
+import inspect
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from types import SimpleNamespace
+from typing import Any
+
+import aiohttp
+from aioresponses import aioresponses
+from requests.structures import CaseInsensitiveDict
+
+from fc_contract.cassettes.format import Interaction
+from fc_contract.cassettes.replay import MISSED
+
+
+class _Response(aiohttp.ClientResponse):
+    """aiohttp 3.14 requires `stream_writer`, which aioresponses 0.7.9 does not pass (aioresponses#289)."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        if "stream_writer" in inspect.signature(aiohttp.ClientResponse.__init__).parameters:
+            kwargs.setdefault("stream_writer", SimpleNamespace(output_size=0))
+        super().__init__(*args, **kwargs)
+
+
+class Sent:
+    """What an SDK sent: method, URL and headers (looked up in any case), whichever HTTP library sent it."""
+
+    def __init__(self, method: str, url: str, headers: Any) -> None:
+        self.method, self.url = method, url
+        self.headers: CaseInsensitiveDict[str] = CaseInsensitiveDict(
+            {str(k): str(v) for k, v in dict(headers or {}).items()})
+
+
+@contextmanager
+def serving(interactions: list[Interaction], base_url: str) -> Iterator[list[Sent]]:
+    """aiohttp answers each recorded request once, in recorded order; any other request fails as a replay miss.
+
+    Yields the list of requests sent, filled as they go out.
+    """
+    sent: list[Sent] = []
+
+    def keep(url: Any, **kwargs: Any) -> None:
+        sent.append(Sent(str(kwargs.get("method", "GET")), str(url), kwargs.get("headers")))
+
+    with aioresponses() as mock:
+        for item in interactions:
+            url = base_url + item.path + (f"?{item.query}" if item.query else "")
+            headers = dict(item.headers)
+            content_type = next((v for k, v in headers.items() if k.lower() == "content-type"), "")
+            mock.add(url, item.method, status=item.status, body=item.body, headers=headers,
+                     content_type=content_type, response_class=_Response, callback=_keeping(keep, item.method))
+        mock.add(re.compile(".*"), "GET", repeat=True,
+                 exception=aiohttp.ClientConnectionError(f"{MISSED} this request among the recorded ones"),
+                 callback=_keeping(keep, "GET"))
+        yield sent
+
+
+def _keeping(keep: Any, method: str) -> Any:
+    def callback(url: Any, **kwargs: Any) -> None:
+        keep(url, method=method, **kwargs)
+    return callback

@@ -1,0 +1,247 @@
+"""The SDK clauses across SDK versions: one virtualenv per version, a version x clause table, snapshot diffs.
+
+The nox session `sdk` (noxfile.py) drives it; `python -m fc_contract.sdk.matrix installed` runs it without nox.
+A version that cannot be installed or imported on this Python is a row that says why, never a crash.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.metadata
+import re
+import subprocess
+import sys
+import sysconfig
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from packaging.specifiers import InvalidSpecifier, SpecifierSet
+from packaging.version import InvalidVersion, Version
+
+from fc_contract.sdk import snapshot
+from fc_contract.sdk.adapters import FACTORIES
+from fc_contract.settings import SPEC_PATH
+
+MODULES = {"alibabacloud-fc-open20210406": "alibabacloud_fc_open20210406", "aliyun-fc2": "fc2"}
+DEFAULT = "alibabacloud-fc-open20210406"
+CONTRACTS = SPEC_PATH.parent / "sdk"
+REQUIREMENT = re.compile(r"^([A-Za-z0-9_.-]+?)\s*((?:==|>=|<=|~=|!=|<|>).*)?$")
+
+
+@dataclass
+class Row:
+    """One SDK version: each clause's outcome, its snapshot, or why it could not be run."""
+
+    package: str
+    version: str
+    outcomes: dict[str, str] = field(default_factory=dict)  # clause -> passed, failed, skipped, defect present/gone
+    snapshot: Path | None = None
+    problem: str = ""
+
+
+def published(package: str) -> list[str]:
+    """Every version of `package` on the package index, oldest first (`pip index versions`: needs the network)."""
+    done = subprocess.run([sys.executable, "-m", "pip", "index", "versions", package], capture_output=True,
+                          text=True, timeout=120)
+    found = re.search(r"Available versions: (.*)", done.stdout)
+    if done.returncode != 0 or found is None:
+        raise ValueError(f"cannot list the versions of {package}: {(done.stderr or done.stdout).strip()[-200:]}")
+    return sorted((v.strip() for v in found[1].split(",")), key=_order)
+
+
+def _order(version: str) -> tuple[int, Version | str]:
+    try:
+        return (1, Version(version))
+    except InvalidVersion:
+        return (0, version)
+
+
+def wanted(arguments: list[str]) -> list[tuple[str, str]]:
+    """(package, version) for each argument: PKG==V, PKG with a range (>=A,<=B: every published one), or V."""
+    pairs: list[tuple[str, str]] = []
+    for argument in arguments:
+        match = REQUIREMENT.match(argument.strip())
+        if match is None or (match[1] not in MODULES and match[2] is None):
+            package, spec = DEFAULT, f"=={argument.strip()}"
+        else:
+            package, spec = (match[1], match[2] or "") if match[1] in MODULES else (DEFAULT, argument)
+        if spec.startswith("==") and "*" not in spec and "," not in spec:
+            pairs.append((package, spec[2:].strip()))
+            continue
+        try:
+            accepted = SpecifierSet(spec)
+        except InvalidSpecifier:
+            raise ValueError(f"{argument!r}: not a version, PKG==VERSION or PKG>=A,<=B; packages: "
+                             f"{', '.join(MODULES)}") from None
+        pairs += [(package, v) for v in published(package) if _order(v)[0] and accepted.contains(v, prereleases=False)]
+    return pairs
+
+
+def _python_of(venv: Path) -> Path:
+    return venv / "bin" / "python"
+
+
+def prepare(package: str, version: str, root: Path) -> tuple[Path | None, str]:
+    """A virtualenv with `package`==`version` (everything else from this environment); or why there is none."""
+    venv = root / f"{package}-{version}"
+    python = _python_of(venv)
+    if not python.exists():
+        made = subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], capture_output=True,
+                              text=True)
+        if made.returncode != 0:
+            return None, f"cannot make a virtualenv: {made.stderr.strip()[-200:]}"
+        purelib = Path(subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                                      capture_output=True, text=True).stdout.strip())
+        # This environment's packages (pytest, fc_contract, the other SDK) come after the venv's own: the SDK
+        # version installed here shadows the one installed there.
+        (purelib / "zz_fc_contract_parent.pth").write_text(
+            f"import site; site.addsitedir({sysconfig.get_paths()['purelib']!r})\n", encoding="utf-8")
+        # --ignore-installed: the SDK and its whole dependency tree as a fresh install resolves them, not mixed
+        # with the versions this environment holds.
+        installed = subprocess.run([sys.executable, "-m", "pip", "--python", str(python), "install", "-q",
+                                    "--disable-pip-version-check", "--ignore-installed", f"{package}=={version}"],
+                                   capture_output=True, text=True, timeout=600)
+        if installed.returncode != 0:
+            _remove(venv)
+            return None, f"cannot install: {_last_line(installed.stderr or installed.stdout)}"
+    probe = subprocess.run([str(python), "-c", f"import {MODULES[package]}; import importlib.metadata as m; "
+                            f"print(m.version({package!r}))"], capture_output=True, text=True, timeout=120)
+    if probe.returncode != 0:
+        return None, f"cannot import on Python {sys.version_info.major}.{sys.version_info.minor}: " \
+                     f"{_last_line(probe.stderr)}"
+    if probe.stdout.strip() != version:
+        return None, f"the virtualenv imports {package} {probe.stdout.strip()}, not {version}"
+    return python, ""
+
+
+def _last_line(text: str) -> str:
+    lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
+    return (lines[-1] if lines else "no output")[:200]
+
+
+def _remove(path: Path) -> None:
+    subprocess.run(["rm", "-rf", str(path)], check=False)
+
+
+def run(python: Path, out: Path, cassettes: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """The SDK clauses under `python`, with a JUnit file and a snapshot in `out`."""
+    out.mkdir(parents=True, exist_ok=True)
+    command = [str(python), "-m", "pytest", str(CONTRACTS), "-p", "no:cacheprovider", "-q", "-p", "no:randomly",
+               f"--junitxml={out / 'junit.xml'}", f"--fc-sdk-snapshot={out / 'snapshot.json'}"]
+    if cassettes is not None:
+        command.append(f"--fc-cassettes={cassettes}")
+    return subprocess.run(command, capture_output=True, text=True, timeout=1800)
+
+
+def outcomes(junit: Path, package: str) -> dict[str, str]:
+    """Clause -> outcome of `package`'s tests in a JUnit file (a clause's worst test wins)."""
+    rank = ["skipped", "passed", "known defect present", "known defect gone: remove the xfail", "failed"]
+    found: dict[str, str] = {}
+    for case in ET.parse(junit).getroot().iter("testcase"):
+        clause = next((p.get("value") for p in case.iter("property") if p.get("name") == "fc_clause"), None)
+        name = case.get("name", "")
+        if clause is None or clause == "sdk.baseline" or f"[{package}" not in name:
+            continue
+        skipped, failure = case.find("skipped"), case.find("failure")
+        if failure is not None:
+            outcome = rank[3] if "remove the xfail" in (failure.get("message") or "") else "failed"
+        elif skipped is not None:
+            outcome = rank[2] if skipped.get("type") == "pytest.xfail" else "skipped"
+        else:
+            outcome = "passed"
+        if rank.index(outcome) > rank.index(found.get(clause, "skipped")) or clause not in found:
+            found[clause] = outcome
+    return found
+
+
+def table(rows: list[Row]) -> list[str]:
+    """The version x clause table, one row per version (a version that could not run says why)."""
+    clauses = sorted({c for row in rows for c in row.outcomes})
+    head = ["package", "version", *clauses]
+    lines = [[row.package, row.version, *(row.outcomes.get(c, "-") for c in clauses)] for row in rows]
+    widths = [max(len(line[i]) for line in [head, *lines]) for i in range(len(head))]
+
+    def shown(cells: list[str]) -> str:
+        return "  ".join(cell.ljust(width) for cell, width in zip(cells, widths, strict=False)).rstrip()
+
+    return [shown(head), *(shown(line) if not row.problem else shown(line[:2]) + "  " + row.problem
+                           for row, line in zip(rows, lines, strict=True))]
+
+
+def changes(rows: list[Row]) -> list[str]:
+    """What each version's SDK made of the cassettes differently from the version before it (same package)."""
+    lines = []
+    previous: dict[str, Row] = {}
+    for row in rows:
+        before = previous.get(row.package)
+        if row.snapshot is None or not row.snapshot.is_file():
+            continue
+        if before is not None and before.snapshot is not None:
+            old, new = snapshot.load(before.snapshot), snapshot.load(row.snapshot)
+            only = [line for line in snapshot.compare(_only(old, row.package), _only(new, row.package))
+                    if not line.endswith("not installed now") and "not in the baseline" not in line]
+            lines += only or [f"{row.package} {before.version} → {row.version}: no differences"]
+        previous[row.package] = row
+    return lines
+
+
+def _only(data: dict[str, object], package: str) -> dict[str, object]:
+    sdks = data["sdks"]
+    assert isinstance(sdks, dict)
+    return {**data, "sdks": {k: v for k, v in sdks.items() if k == package}}
+
+
+def matrix(arguments: list[str], root: Path, cassettes: Path | None = None) -> list[Row]:
+    """Run the SDK clauses for each wanted version ("installed": the versions installed here, in place)."""
+    rows: list[Row] = []
+    if arguments == ["installed"] or not arguments:
+        out = root / "installed"
+        run(Path(sys.executable), out, cassettes)
+        for package in sorted(FACTORIES):
+            try:
+                version = importlib.metadata.version(package)
+            except importlib.metadata.PackageNotFoundError:
+                rows.append(Row(package, "-", problem=f"{package} is not installed here"))
+                continue
+            rows.append(Row(package, version, outcomes(out / "junit.xml", package), out / "snapshot.json"))
+        return rows
+    for package, version in wanted(arguments):
+        python, problem = prepare(package, version, root / "venvs")
+        if python is None:
+            rows.append(Row(package, version, problem=problem))
+            continue
+        out = root / "runs" / f"{package}-{version}"
+        done = run(python, out, cassettes)
+        if not (out / "junit.xml").is_file():
+            rows.append(Row(package, version, problem=f"the SDK clauses did not run: {_last_line(done.stdout)}"))
+            continue
+        rows.append(Row(package, version, outcomes(out / "junit.xml", package), out / "snapshot.json"))
+    return rows
+
+
+def main(arguments: list[str], root: Path = Path(".nox-sdk")) -> int:
+    """Print the table and the differences; 1 when a clause failed or a version could not be run."""
+    try:
+        rows = matrix(arguments, root)
+    except ValueError as exc:
+        print(f"fc-contract sdk matrix: {exc}", file=sys.stderr)
+        return 4
+    for line in [*table(rows), "", "snapshot differences between consecutive versions:", *(
+            f"  {line}" for line in changes(rows))]:
+        print(line)
+    bad = any(row.problem or "failed" in row.outcomes.values() or any(
+        o.startswith("known defect gone") for o in row.outcomes.values()) for row in rows)
+    return 1 if bad else 0
+
+
+def _cli(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="python -m fc_contract.sdk.matrix", description=__doc__)
+    parser.add_argument("--root", type=Path, default=Path(".nox-sdk"), help="where the virtualenvs and runs go")
+    parser.add_argument("versions", nargs="*", help="installed, PKG==VERSION, VERSION or PKG>=A,<=B")
+    options = parser.parse_args(argv)
+    return main(options.versions or ["installed"], options.root)
+
+
+if __name__ == "__main__":
+    sys.exit(_cli(sys.argv[1:]))
