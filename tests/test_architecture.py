@@ -16,7 +16,7 @@ MAY_IMPORT = {
     "http": {"settings"},
     "judging": {"http", "settings"},
     "cassettes": {"http", "judging", "settings"},
-    "sdk": {"http", "cassettes"},
+    "sdk": {"settings", "http", "cassettes"},
     "fake": {"http.signing", "http.api", "cassettes.format"},  # --from-cassettes reads a recording
     "plugin": {"settings", "http", "judging", "cassettes", "sdk", "fake"},
     "cli": {"settings", "http", "judging", "cassettes", "sdk", "fake", "plugin"},
