@@ -120,6 +120,33 @@ def test_a_renamed_model_field_is_the_only_difference(run_sdk: Callable[..., Ver
     assert f"SDK diff against {snapshot}: {count} differences" in allowed.output
 
 
+OUT_OF_RANGE = """
+import pytest
+
+from fc_contract.sdk import adapters
+
+
+@pytest.fixture(scope="session")
+def fc_sdks():
+    loaded = {name: adapters.load(name) for name in adapters.FACTORIES}
+    sdk = loaded["alibabacloud-fc-open20210406"]
+    sdk.defects["sdk.errors"] = adapters.Defect(sdk.defects["sdk.errors"].text, "<1")
+    return loaded
+"""
+
+
+def test_a_defect_outside_the_versions_it_was_seen_in_fails(pytester: pytest.Pytester) -> None:
+    """The ErrorCode defect said to be seen only before 1.0: 2.0.12, which has it, fails sdk.errors outright."""
+    shutil.copytree(ROOT / "contracts", pytester.path / "contracts", ignore=shutil.ignore_patterns("__pycache__"))
+    pytester.makeini("[pytest]\n")
+    pytester.makeconftest(OUT_OF_RANGE)
+    result = pytester.runpytest_subprocess("contracts/sdk", "-p", "no:cacheprovider", "-rfsxX", "-k", "errors",
+                                           f"--fc-cassettes={ROOT / 'cassettes'}", timeout=120)
+    assert result.ret == 1
+    result.stdout.fnmatch_lines(["*[[]sdk.errors[]] alibabacloud-fc-open20210406 2.0.12 (sync) on GET*expected error "
+                                 "code 'ServiceNotFound'*observed error code 'None'*"])
+
+
 def test_a_missing_sdk_is_skipped_with_the_reason(run_sdk: Callable[..., Verdict]) -> None:
     verdict = run_sdk("-p", "sdk_missing")
     assert verdict.exit_code == 0

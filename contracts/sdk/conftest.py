@@ -35,10 +35,12 @@ def sdk_mode(sdk_variant: tuple[str, str]) -> str:
 @pytest.fixture(scope="session")
 def sdk(sdk_variant: tuple[str, str], fc_sdks: dict[str, adapters.Sdk | str]) -> adapters.Sdk:
     """Each official SDK in turn, as the fc_sdks fixture gives it; skipped with the reason when it is missing."""
-    name = sdk_variant[0]
+    name, mode = sdk_variant
     loaded = fc_sdks.get(name, f"{name} is not among the fc_sdks fixture's SDKs")
     if isinstance(loaded, str):
         pytest.skip(loaded)
+    if mode not in loaded.modes:
+        pytest.skip(f"{loaded.name} {loaded.version} has no {mode} methods")
     return loaded
 
 

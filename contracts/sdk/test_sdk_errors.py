@@ -30,6 +30,11 @@ def test_recorded_errors_surface_with_code_and_request_id(sdk: adapters.Sdk, sdk
               and isinstance(call.recorded_json(), dict) and "ErrorCode" in call.recorded_json()]
     if not errors:
         CLAUSE.skip("a recorded FC error in the cassettes")
+    for call in errors:  # an error the SDK cannot even tell apart is no known defect: it fails outright
+        got = call.outcome.status if call.outcome else None
+        CLAUSE.check(got == call.interaction.status, f"{sdk.name} {sdk.version} ({sdk_mode}) on {call.label}",
+                     f"an error with HTTP status {call.interaction.status}",
+                     f"status {got}: {call.outcome.error if call.outcome else 'no outcome'}")
     with known_defect(CLAUSE, "sdk.errors"):
         for call in errors:
             _judge(sdk, sdk_mode, call)

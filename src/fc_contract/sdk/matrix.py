@@ -15,6 +15,7 @@ import sysconfig
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.version import InvalidVersion, Version
@@ -37,7 +38,8 @@ class Row:
     version: str
     outcomes: dict[str, str] = field(default_factory=dict)  # clause -> passed, failed, skipped, defect present/gone
     snapshot: Path | None = None
-    problem: str = ""
+    problem: str = ""  # why it could not run: the row says only that
+    note: str = ""  # why every clause skipped or failed: printed after the outcomes
 
 
 def published(package: str) -> list[str]:
@@ -134,16 +136,23 @@ def run(python: Path, out: Path, cassettes: Path | None = None) -> subprocess.Co
     return subprocess.run(command, capture_output=True, text=True, timeout=1800)
 
 
-def outcomes(junit: Path, package: str) -> dict[str, str]:
-    """Clause -> outcome of `package`'s tests in a JUnit file (a clause's worst test wins)."""
+def outcomes(junit: Path, package: str) -> tuple[dict[str, str], str]:
+    """Clause -> outcome of `package`'s tests in a JUnit file (a clause's worst test wins), and a note on why when
+    every clause skipped or failed (the first reason given)."""
     rank = ["skipped", "passed", "known defect present", "known defect gone: remove the xfail", "failed"]
     found: dict[str, str] = {}
+    reasons: dict[str, str] = {}
     for case in ET.parse(junit).getroot().iter("testcase"):
         clause = next((p.get("value") for p in case.iter("property") if p.get("name") == "fc_clause"), None)
         name = case.get("name", "")
         if clause is None or clause == "sdk.baseline" or f"[{package}" not in name:
             continue
         skipped, failure = case.find("skipped"), case.find("failure")
+        if failure is None:
+            failure = case.find("error")
+        for kind, element in (("skipped", skipped), ("failed", failure)):
+            if element is not None:  # what was observed: the cause, not the request it was observed on
+                reasons.setdefault(kind, (element.get("message") or "").split("; observed ", 1)[-1][:160])
         if failure is not None:
             outcome = rank[3] if "remove the xfail" in (failure.get("message") or "") else "failed"
         elif skipped is not None:
@@ -152,7 +161,8 @@ def outcomes(junit: Path, package: str) -> dict[str, str]:
             outcome = "passed"
         if rank.index(outcome) > rank.index(found.get(clause, "skipped")) or clause not in found:
             found[clause] = outcome
-    return found
+    kinds = set(found.values())
+    return found, (reasons.get(kinds.pop(), "") if len(kinds) == 1 and kinds <= {"skipped", "failed"} else "")
 
 
 def table(rows: list[Row]) -> list[str]:
@@ -165,7 +175,8 @@ def table(rows: list[Row]) -> list[str]:
     def shown(cells: list[str]) -> str:
         return "  ".join(cell.ljust(width) for cell, width in zip(cells, widths, strict=False)).rstrip()
 
-    return [shown(head), *(shown(line) if not row.problem else shown(line[:2]) + "  " + row.problem
+    return [shown(head), *(shown(line[:2]) + "  " + row.problem if row.problem
+                           else shown(line) + (f"  ({row.note})" if row.note else "")
                            for row, line in zip(rows, lines, strict=True))]
 
 
@@ -178,18 +189,20 @@ def changes(rows: list[Row]) -> list[str]:
         if row.snapshot is None or not row.snapshot.is_file():
             continue
         if before is not None and before.snapshot is not None:
-            old, new = snapshot.load(before.snapshot), snapshot.load(row.snapshot)
-            only = [line for line in snapshot.compare(_only(old, row.package), _only(new, row.package))
-                    if not line.endswith("not installed now") and "not in the baseline" not in line]
-            lines += only or [f"{row.package} {before.version} → {row.version}: no differences"]
+            old, new = _only(snapshot.load(before.snapshot), row.package), _only(snapshot.load(row.snapshot),
+                                                                                   row.package)
+            if not (old["sdks"] and new["sdks"]):  # one of them made no call: nothing to compare
+                lines.append(f"{row.package} {before.version} → {row.version}: not compared, "
+                             f"{before.version if not old['sdks'] else row.version} made no call")
+            else:
+                lines += snapshot.compare(old, new) or [f"{row.package} {before.version} → {row.version}: "
+                                                         "no differences"]
         previous[row.package] = row
     return lines
 
 
-def _only(data: dict[str, object], package: str) -> dict[str, object]:
-    sdks = data["sdks"]
-    assert isinstance(sdks, dict)
-    return {**data, "sdks": {k: v for k, v in sdks.items() if k == package}}
+def _only(data: dict[str, Any], package: str) -> dict[str, Any]:
+    return {**data, "sdks": {k: v for k, v in data["sdks"].items() if k == package}}
 
 
 def matrix(arguments: list[str], root: Path, cassettes: Path | None = None) -> list[Row]:
@@ -204,7 +217,7 @@ def matrix(arguments: list[str], root: Path, cassettes: Path | None = None) -> l
             except importlib.metadata.PackageNotFoundError:
                 rows.append(Row(package, "-", problem=f"{package} is not installed here"))
                 continue
-            rows.append(Row(package, version, outcomes(out / "junit.xml", package), out / "snapshot.json"))
+            rows.append(Row(package, version, *_read(out, package)))
         return rows
     for package, version in wanted(arguments):
         python, problem = prepare(package, version, root / "venvs")
@@ -216,8 +229,14 @@ def matrix(arguments: list[str], root: Path, cassettes: Path | None = None) -> l
         if not (out / "junit.xml").is_file():
             rows.append(Row(package, version, problem=f"the SDK clauses did not run: {_last_line(done.stdout)}"))
             continue
-        rows.append(Row(package, version, outcomes(out / "junit.xml", package), out / "snapshot.json"))
+        rows.append(Row(package, version, *_read(out, package)))
     return rows
+
+
+def _read(out: Path, package: str) -> tuple[dict[str, str], Path, str, str]:
+    """A run's outcomes for the row: outcomes, snapshot, problem (none: it ran), note."""
+    found, note = outcomes(out / "junit.xml", package)
+    return found, out / "snapshot.json", "", note
 
 
 def main(arguments: list[str], root: Path = Path(".nox-sdk")) -> int:
