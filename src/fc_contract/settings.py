@@ -11,7 +11,9 @@ _HERE = Path(__file__).resolve().parent
 # Priority: a copy packaged beside the library (installed wheels), then the repository's own.
 SPEC_PATH = next((p for p in (_HERE / "contracts" / "openapi.yaml", _HERE.parents[1] / "contracts" / "openapi.yaml")
                   if p.is_file()), _HERE.parents[1] / "contracts" / "openapi.yaml")
-CASSETTE_DIR = next((p for p in (_HERE / "cassettes", _HERE.parents[1] / "cassettes") if p.is_dir()),
+# The packaged cassettes share fc_contract/cassettes with the code that reads them: a directory counts when it
+# holds a cassette, so that a clone's src/fc_contract/cassettes (code only) is passed over.
+CASSETTE_DIR = next((p for p in (_HERE / "cassettes", _HERE.parents[1] / "cassettes") if any(p.glob("*.yaml"))),
                     _HERE.parents[1] / "cassettes")
 OPTION_DEFAULT_QUALIFIERS = "fc-contract-a,fc-contract-b,fc-contract-c"
 

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import inspect
 import re
+import ssl
 from collections.abc import Iterator
 from contextlib import contextmanager
 from types import SimpleNamespace
 from typing import Any
+from unittest.mock import patch
 
 import aiohttp
 from aioresponses import aioresponses
@@ -35,6 +37,36 @@ class Sent:
             {str(k): str(v) for k, v in dict(headers or {}).items()})
 
 
+class _LoadedOnce(ssl.SSLContext):
+    """An SSL context that loads each CA file once, however often it is asked to."""
+
+    loaded: set[Any]
+
+    def load_verify_locations(self, cafile: Any = None, capath: Any = None, cadata: Any = None) -> None:
+        if (cafile, capath, cadata) not in self.loaded:
+            super().load_verify_locations(cafile, capath, cadata)
+            self.loaded.add((cafile, capath, cadata))
+
+
+_CONTEXTS: dict[Any, _LoadedOnce] = {}
+_DEFAULT = ssl.create_default_context
+
+
+def _built_once(purpose: ssl.Purpose = ssl.Purpose.SERVER_AUTH, **kwargs: Any) -> ssl.SSLContext:
+    """The SDK's async path builds an SSL context and loads the CA files on every call: 90% of its replay time.
+
+    No connection is made in replay, so the context is built and loaded once and handed out again.
+    """
+    if kwargs:  # a context for CA files of the caller's: built as asked
+        return _DEFAULT(purpose, **kwargs)
+    if purpose not in _CONTEXTS:
+        context = _LoadedOnce(ssl.PROTOCOL_TLS_CLIENT)
+        context.loaded = set()
+        context.load_default_certs(purpose)
+        _CONTEXTS[purpose] = context
+    return _CONTEXTS[purpose]
+
+
 @contextmanager
 def serving(interactions: list[Interaction], base_url: str) -> Iterator[list[Sent]]:
     """aiohttp answers each recorded request once, in recorded order; any other request fails as a replay miss.
@@ -46,7 +78,7 @@ def serving(interactions: list[Interaction], base_url: str) -> Iterator[list[Sen
     def keep(url: Any, **kwargs: Any) -> None:
         sent.append(Sent(str(kwargs.get("method", "GET")), str(url), kwargs.get("headers")))
 
-    with aioresponses() as mock:
+    with aioresponses() as mock, patch.object(ssl, "create_default_context", _built_once):
         for item in interactions:
             url = base_url + item.path + (f"?{item.query}" if item.query else "")
             headers = dict(item.headers)
