@@ -14,6 +14,7 @@ with --fc-allow-writes, and everything created is deleted at the end (fc_contrac
 from __future__ import annotations
 
 from collections import Counter
+from typing import Any
 
 import pytest
 
@@ -67,8 +68,8 @@ def _walk_while_writing(fc: Contract, writer: Writer, free: list[str], size: int
     return pages
 
 
-def test_untouched_configs_are_listed_once_during_writes(fc: Contract) -> None:
-    writer = Writer(fc, CLAUSE)
+def _planned(fc: Contract, writer: Writer, steps: list[str]) -> tuple[dict[str, dict[str, Any]], int, list[Exchange]]:
+    """The listing before, the limit, and the pages of the walk with writes; skips when the run cannot judge it."""
     free, before = writer.prepare()
     if len(before) < 2:
         CLAUSE.skip(f"at least 2 configs the run does not touch on {fc.service}/{fc.function}; it has {len(before)}")
@@ -81,9 +82,13 @@ def test_untouched_configs_are_listed_once_during_writes(fc: Contract) -> None:
     if not plain.complete or sorted(map(repr, plain.qualifiers())) != sorted(map(repr, before)):
         CLAUSE.skip(f"a limit={limit} walk that lists each config once without writes; it ended with "
                     f"{plain.end.value} (pagination.termination and pagination.consistency say why)")
-    steps: list[str] = []
-    try:
-        pages = _walk_while_writing(fc, writer, free, len(before), limit, steps)
+    return before, limit, _walk_while_writing(fc, writer, free, len(before), limit, steps)
+
+
+def test_untouched_configs_are_listed_once_during_writes(fc: Contract) -> None:
+    writer, steps = Writer(fc, CLAUSE), list[str]()
+    try:  # from the first write on: whatever ends the clause, the configs it put are deleted
+        before, limit, pages = _planned(fc, writer, steps)
     finally:
         left = cleanup(fc, CLAUSE.id)
         if left:

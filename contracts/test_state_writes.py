@@ -135,13 +135,13 @@ class Writes(RuleBasedStateMachine):
 
 def test_the_listing_follows_puts_and_deletes(fc: Contract) -> None:
     writer = Writer(fc, CLAUSE)
-    free, before = writer.prepare()
-    # Each check after a write walks the whole listing: the clause's share of --fc-max-requests bounds the sequences.
-    per_check = writer.walk_requests + 2 + len(free)
-    checks = writer.affordable(2 * per_check, "two writes and the walks that check them") // per_check
-    examples = max(1, min(settings().max_examples, 5, checks // 6))
-    steps = max(1, min(5, checks // examples - 1))
-    try:
+    try:  # from the first write on: whatever ends the clause, the configs it put are deleted
+        free, before = writer.prepare()
+        # Each check after a write walks the whole listing: the clause's share of --fc-max-requests bounds the run.
+        per_check = writer.walk_requests + 2 + len(free)
+        checks = writer.affordable(2 * per_check, "two writes and the walks that check them") // per_check
+        examples = max(1, min(settings().max_examples, 5, checks // 6))
+        steps = max(1, min(5, checks // examples - 1))
         run_state_machine_as_test(lambda: Writes(writer, free, before), settings=settings(  # type: ignore[arg-type]
             max_examples=examples, stateful_step_count=steps))
     except BaseException:

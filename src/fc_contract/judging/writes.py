@@ -126,6 +126,7 @@ class Writer:
         put = self.put(qualifier, dict(PROBE))
         self.clause.responded(put, f"a put of {PROBE} for qualifier {qualifier!r}")
         if put.status in UNSUPPORTED_STATUS or _code(put) in UNSUPPORTED_CODES:
+            self.fc.created.pop(qualifier, None)  # not served: nothing was created
             self.clause.skip(f"a target that serves PutFunctionAsyncInvokeConfig; it answered {put.describe()}")
         if put.status == 404 and _code(put) in MISSING_QUALIFIER:
             return False
