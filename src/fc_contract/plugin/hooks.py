@@ -294,8 +294,9 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
 def _clean_up_writes(config: pytest.Config, contract: Contract) -> None:
     """Delete what a write clause created and could not delete itself (an interrupted run); say what was done."""
     target = config.stash.get(stash.TARGET, None)
-    if target is not None and target.kind == "replay":
-        contract.created.clear()  # nothing was written anywhere
+    if target is not None and target.kind == "replay":  # nothing was written anywhere: nothing to clean or say
+        contract.created.clear()
+        return
     left = cleanup(contract)
     if contract.cleaned:
         contract.note(f"writes: the configs put on {', '.join(contract.cleaned)} were deleted again"
