@@ -74,24 +74,21 @@ def serving(interactions: list[Interaction], base_url: str) -> Iterator[list[Sen
     Yields the list of requests sent, filled as they go out.
     """
     sent: list[Sent] = []
-
-    def keep(url: Any, **kwargs: Any) -> None:
-        sent.append(Sent(str(kwargs.get("method", "GET")), str(url), kwargs.get("headers")))
-
     with aioresponses() as mock, patch.object(ssl, "create_default_context", _built_once):
         for item in interactions:
             url = base_url + item.path + (f"?{item.query}" if item.query else "")
             headers = dict(item.headers)
             content_type = next((v for k, v in headers.items() if k.lower() == "content-type"), "")
             mock.add(url, item.method, status=item.status, body=item.body, headers=headers,
-                     content_type=content_type, response_class=_Response, callback=_keeping(keep, item.method))
+                     content_type=content_type, response_class=_Response, callback=_keeping(sent, item.method))
         mock.add(re.compile(".*"), "GET", repeat=True,
                  exception=aiohttp.ClientConnectionError(f"{MISSED} this request among the recorded ones"),
-                 callback=_keeping(keep, "GET"))
+                 callback=_keeping(sent, "GET"))
         yield sent
 
 
-def _keeping(keep: Any, method: str) -> Any:
+def _keeping(sent: list[Sent], method: str) -> Any:
+    """An aioresponses callback that adds each request it matches to `sent`."""
     def callback(url: Any, **kwargs: Any) -> None:
-        keep(url, method=method, **kwargs)
+        sent.append(Sent(method, str(url), kwargs.get("headers")))
     return callback

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import importlib.metadata
 import re
+import shutil
 import subprocess
 import sys
 import sysconfig
@@ -105,7 +106,7 @@ def prepare(package: str, version: str, root: Path) -> tuple[Path | None, str]:
                                     "--disable-pip-version-check", "--ignore-installed", f"{package}=={version}"],
                                    capture_output=True, text=True, timeout=600)
         if installed.returncode != 0:
-            _remove(venv)
+            shutil.rmtree(venv, ignore_errors=True)
             return None, f"cannot install: {_last_line(installed.stderr or installed.stdout)}"
     probe = subprocess.run([str(python), "-c", f"import {MODULES[package]}; import importlib.metadata as m; "
                             f"print(m.version({package!r}))"], capture_output=True, text=True, timeout=120)
@@ -120,10 +121,6 @@ def prepare(package: str, version: str, root: Path) -> tuple[Path | None, str]:
 def _last_line(text: str) -> str:
     lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
     return (lines[-1] if lines else "no output")[:200]
-
-
-def _remove(path: Path) -> None:
-    subprocess.run(["rm", "-rf", str(path)], check=False)
 
 
 def run(python: Path, out: Path, cassettes: Path | None = None) -> subprocess.CompletedProcess[str]:
