@@ -33,6 +33,7 @@ from fc_contract.cassettes.diff import (
 )
 from fc_contract.cassettes.format import Interaction
 from fc_contract.http.api import LIST_PATH, list_path
+from fc_contract.judging.verdict import DifferenceLine, Kind
 
 CLAUSE = Clause("behaviour.diff")
 pytestmark = [CLAUSE.mark, pytest.mark.fc_after_all, pytest.mark.fc_baseline]
@@ -64,10 +65,10 @@ def test_walks_answer_as_in_the_baseline(fc: Contract, fc_baseline: Baseline) ->
                                         f"walk {name} page {number}", tally, walk)  # values: of the whole walk
         if fc_baseline.values and _ends(recorded[-1]) and walk.complete:
             items = [c for page in recorded for c in _configs(page.json())]
-            differences += [Difference("changed", aspect, before, after, f"walk {name}", walk.pages[0].curl())
+            differences += [Difference(Kind.CHANGED, aspect, before, after, f"walk {name}", walk.pages[0].curl())
                             for aspect, before, after in value_differences(items, redacted(walk.items))]
         if _ends(recorded[-1]) and len(recorded) != len(walk.pages):
-            kind = "breaking" if not walk.complete else "changed"
+            kind = Kind.BREAKING if not walk.complete else Kind.CHANGED
             differences.append(Difference(kind, "pages of a walk", str(len(recorded)), str(len(walk.pages)),
                                           f"walk {name}", walk.last.curl()))
     _verdict(fc, fc_baseline, "walks", differences + tally.differences(), tally.compared)
@@ -146,7 +147,8 @@ class _Tally:
             path = after if aspect == "field added" else before if aspect == "field removed" else aspect
             name = path.split(".")[-1]
             broken = any(f"'{name}'" in p or f".{name}:" in p or p.startswith(f"{name}:") for p in self.problems)
-            kind = "additive" if aspect == "field added" and not broken else "breaking" if broken else "changed"
+            kind = (Kind.ADDITIVE if aspect == "field added" and not broken
+                    else Kind.BREAKING if broken else Kind.CHANGED)
             found.append(Difference(kind, aspect, before, after, "all pages", self.curl))
         return found
 
@@ -157,8 +159,8 @@ def _differences(fc: Contract, baseline: Baseline, recorded: Answer, exchange: E
     tally.add(recorded, got, exchange)
     found = compare(recorded, got, baseline.values and walk is None)
     broken = _broken(fc, exchange, walk)
-    return [Difference("breaking" if broken or (
-        aspect == "ErrorCode" and before in NOT_FOUND) else "changed", aspect, before, after, label, exchange.curl())
+    return [Difference(Kind.BREAKING if broken or (
+        aspect == "ErrorCode" and before in NOT_FOUND) else Kind.CHANGED, aspect, before, after, label, exchange.curl())
         for aspect, before, after in found]
 
 
@@ -166,7 +168,7 @@ def _broken(fc: Contract, exchange: Exchange, walk: Walk | None) -> bool:
     """The target's answer breaks the documentation: the description, or a clause's documented rule."""
     if exchange.error is not None or (exchange.status or 0) >= 500 or (exchange.shape and exchange.shape.problems):
         return True
-    if (exchange.method, exchange.url) in fc.failed_requests or (walk is not None and not walk.complete):
+    if (exchange.method, exchange.url) in fc.findings.documented_failures() or (walk is not None and not walk.complete):
         return True
     query = dict(parse_qsl(urlsplit(exchange.url).query, keep_blank_values=True))
     limit = query.get("limit", "20")
@@ -178,13 +180,13 @@ def _broken(fc: Contract, exchange: Exchange, walk: Walk | None) -> bool:
 
 def _verdict(fc: Contract, baseline: Baseline, what: str, differences: list[Difference], compared: int) -> None:
     lines = group(differences)
-    fc.behaviour += [f"{what}: {line}" for line in lines]
+    fc.findings.behaviour += [DifferenceLine(line.kind, f"{what}: {line}") for line in lines]
     fc.cover(CLAUSE, what, f"{what}: {compared} answers compared by {'values' if baseline.values else 'shape'}, "
              f"{len(differences)} differences in {len(lines)} groups")
-    failing = group([d for d in differences if d.kind not in {"additive", *baseline.allowed}])
-    allowed = f" (allowed: {', '.join(sorted(baseline.allowed))})" if baseline.allowed else ""
+    failing = group([d for d in differences if d.kind is not Kind.ADDITIVE and d.kind not in baseline.allowed])
+    allowed = f" (allowed: {', '.join(sorted(k.value for k in baseline.allowed))})" if baseline.allowed else ""
     CLAUSE.check(not failing, f"{what} against the baseline{allowed}", "the baseline's behaviour",
-                 f"{len(failing)} kinds of difference:\n" + "\n".join(failing[:20]))
+                 f"{len(failing)} kinds of difference:\n" + "\n".join(map(str, failing[:20])))
     if lines:
         fc.note(f"behaviour.diff: {len(lines)} kinds of difference in {what}, accepted (additive, or allowed by "
                 "--fc-baseline-allow)")

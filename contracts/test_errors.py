@@ -62,7 +62,7 @@ def _judge_bad_token(fc: Contract, label: str, token: str, may_page: bool) -> No
         CLAUSE.fail(what, "400 InvalidArgument, or a page that is not the first page again",
                     "200, the first page again (a silent restart: a client following tokens loops)", exchange)
     if fc.strict and not may_page:
-        CLAUSE.fail(what, f"400 InvalidArgument {fc.choice}", exchange.describe(), exchange)
+        CLAUSE.fail(what, "400 InvalidArgument", exchange.describe(), exchange, choice=fc.choice)
 
 
 @pytest.mark.parametrize("label", ["garbage", "foreign"])

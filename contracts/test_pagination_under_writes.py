@@ -18,11 +18,12 @@ from typing import Any
 
 import pytest
 
-from fc_contract import PROBE, Clause, Contract, Exchange, Writer, cleanup, walk
+from fc_contract import Choice, Clause, Contract, Exchange, walk
+from fc_contract.writes import PROBE, Writer, cleanup
 
 CLAUSE = Clause("pagination.under-writes")
 pytestmark = [CLAUSE.mark, pytest.mark.fc_writes]
-CHOICE = "(contract choice; --fc-tokens-under-writes=any relaxes it)"
+CHOICE = Choice("--fc-tokens-under-writes=any")
 
 
 def _put(writer: Writer, qualifier: str, steps: list[str]) -> None:
@@ -100,10 +101,11 @@ def test_untouched_configs_are_listed_once_during_writes(fc: Contract) -> None:
     if fc.settings.tokens_under_writes == "any":
         CLAUSE.check(ended or last.status != 200, what, "a last page", f"{len(pages)} pages without one", last)
         return
-    CLAUSE.check(ended, what, f"a last page {CHOICE}", f"{last.describe()} after {len(pages)} pages", last)
+    CLAUSE.check(ended, what, "a last page", f"{last.describe()} after {len(pages)} pages", last,
+                 choice=CHOICE)
     counts = Counter(str(c.get("qualifier")) for p in pages for c in p.json()["configs"] if isinstance(c, dict))
     missing = [q for q in before if counts[q] == 0]
     twice = [q for q in before if counts[q] > 1]
-    CLAUSE.check(not missing and not twice, what, f"each of the {len(before)} untouched configs once {CHOICE}",
-                 f"missing {missing[:5]}, repeated {twice[:5]}", last)
+    CLAUSE.check(not missing and not twice, what, f"each of the {len(before)} untouched configs once",
+                 f"missing {missing[:5]}, repeated {twice[:5]}", last, choice=CHOICE)
     fc.cover(CLAUSE, "writes", f"{len(pages)} pages of limit={limit}, {len(steps)} writes between them")

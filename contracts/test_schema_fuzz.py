@@ -64,14 +64,14 @@ def _judge(fc: Contract, exchange: Exchange, unpromised: str | None) -> None:
         if fc.strict:
             relaxable = status == 200 or 400 <= status < 500
             CLAUSE.check(status == 400 and code == "InvalidArgument", what + f" with limit={limits}",
-                         "400 InvalidArgument" + (f" {fc.choice}" if relaxable else ""), exchange.describe(),
-                         exchange)
+                         "400 InvalidArgument", exchange.describe(), exchange,
+                         choice=fc.choice if relaxable else None)
         else:
             CLAUSE.check(status == 200 or 400 <= status < 500, what, "a 4xx or a page", exchange.describe(), exchange)
     elif "nextToken" in query:
         CLAUSE.check(status == 200 or (status == 400 and (code == "InvalidArgument" or not fc.strict)),
-                     what + " with a generated nextToken", "200, or 400 InvalidArgument"
-                     + (f" {fc.choice}" if status == 400 else ""), exchange.describe(), exchange)
+                     what + " with a generated nextToken", "200, or 400 InvalidArgument", exchange.describe(), exchange,
+                     choice=fc.choice if status == 400 else None)
     else:
         CLAUSE.check(status == 200, what, "200", exchange.describe(), exchange)
 

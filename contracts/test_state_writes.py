@@ -14,6 +14,7 @@ with --fc-allow-writes, and everything created is deleted at the end (fc_contrac
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from typing import Any
 
@@ -22,7 +23,8 @@ from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule, run_state_machine_as_test
 
-from fc_contract import Clause, Contract, ContractFailure, Exchange, Writer, cleanup, put_values, redacted
+from fc_contract import Clause, Contract, ContractFailure, Exchange
+from fc_contract.writes import Writer, cleanup, put_values, redacted
 
 CLAUSE = Clause("state.writes")
 pytestmark = [CLAUSE.mark, pytest.mark.fc_writes]
@@ -66,10 +68,10 @@ class Writes(RuleBasedStateMachine):
 
     def fail(self, what: str, expected: str, observed: str, exchange: Exchange | None) -> None:
         done = "; ".join(f"{n}. {text}" for n, (text, _) in enumerate(self.steps, 1)) or "no write yet"
-        message = CLAUSE.message(f"{what} (after: {done})", expected, observed, exchange)
-        if self.steps:
-            message += "\n  the steps as requests:" + "".join(f"\n    {e.curl()}" for _, e in self.steps)
-        raise ContractFailure(message, exchange)
+        verdict = CLAUSE.verdict(f"{what} (after: {done})", expected, observed, exchange)
+        steps = "".join(f"\n    {e.curl()}" for _, e in self.steps)
+        detail = f"\n  the steps as requests:{steps}" if steps else ""
+        raise ContractFailure(dataclasses.replace(verdict, detail=detail))
 
     @rule(data=st.data(), body=BODIES)
     def put(self, data: st.DataObject, body: dict[str, Any]) -> None:

@@ -12,7 +12,8 @@ import pytest
 
 from fc_contract.fake import FakeFC, seed_store
 from fc_contract.fake.server import Server
-from harness import CONTRACTS, ROOT, Verdict
+from fc_contract.http.wsgi import WSGIApp
+from harness import CONTRACTS, ROOT, Verdict, run_in_process
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -36,13 +37,38 @@ def server(session_server: Server) -> Server:
 
 @pytest.fixture
 def run_contracts(pytester: pytest.Pytester) -> Callable[..., Verdict]:
-    """Run `pytest contracts` in a subprocess with the given options; returns a Verdict."""
+    """Run `pytest contracts` in this process with the given options (in pytester's directory); returns a Verdict."""
     runs = itertools.count()
 
-    def run(*args: str, timeout: float = 240) -> Verdict:
+    def run(*args: str) -> Verdict:
         given = [a.removeprefix("--junitxml=") for a in args if a.startswith("--junitxml=")]
         junit = Path(given[-1]) if given else pytester.path / f"junit-{next(runs)}.xml"
-        result = pytester.runpytest_subprocess(str(CONTRACTS), "-p", "no:cacheprovider", "-rfs", "-q",
+        return run_in_process(*[a for a in args if not a.startswith("--junitxml=")], junit=junit)
+
+    return run
+
+
+@pytest.fixture
+def judge(session_server: Server, pytester: pytest.Pytester) -> Callable[..., Verdict]:
+    """judge(app, *options): the suite in this process against a WSGI app, called through a requests adapter."""
+    runs = itertools.count()
+
+    def run(app: WSGIApp, *args: str) -> Verdict:
+        return run_in_process(f"--fc-target={session_server.url}", *args, app=app,
+                              junit=pytester.path / f"junit-{next(runs)}.xml")
+
+    return run
+
+
+@pytest.fixture
+def run_contracts_in_subprocess(pytester: pytest.Pytester) -> Callable[..., Verdict]:
+    """Run `pytest contracts` in a subprocess: for plugins that patch modules, workers (-n), signals."""
+    runs = itertools.count()
+
+    def run(*args: str, timeout: float = 240, contracts: Path = CONTRACTS) -> Verdict:
+        given = [a.removeprefix("--junitxml=") for a in args if a.startswith("--junitxml=")]
+        junit = Path(given[-1]) if given else pytester.path / f"junit-{next(runs)}.xml"
+        result = pytester.runpytest_subprocess(str(contracts), "-p", "no:cacheprovider", "-rfs", "-q",
                                                *([] if given else [f"--junitxml={junit}"]), *args, timeout=timeout)
         return Verdict(int(result.ret), "\n".join(result.outlines + result.errlines), junit)
 

@@ -1,28 +1,42 @@
-"""What the project's tests read from a run of the contract suite: its exit code, output and JUnit XML."""
+"""Runs of the contract suite for the project's tests: in this process (typed results) or in a subprocess."""
 
 from __future__ import annotations
 
+import contextlib
+import io
+import json
+import sys
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from pathlib import Path
 
-from fc_contract.judging.clause import VERDICT_ID
-from fc_contract.plugin.conformance import CLAUSE
+import pytest
+import requests
+
+from fc_contract.http.wsgi import WSGIAdapter, WSGIApp
+from fc_contract.plugin.collector import CLAUSE, VERDICT
+from fc_contract.plugin.stash import RUN
+from fc_contract.run.engine import Run
+from fc_contract.run.targets import Target
 
 ROOT = Path(__file__).resolve().parents[1]
 CONTRACTS = ROOT / "contracts"
+# What an in-process run leaves out: pytest-xdist and pytest-timeout (the outer run's own), and the cache.
+INPROCESS = ("-p", "no:cacheprovider", "-p", "no:xdist", "-o", "timeout=0", "-p", "no:pytester",
+             "-W", "ignore::pytest.PytestAssertRewriteWarning")
 
 
 @dataclass
 class Verdict:
-    """What a run of the contract suite said."""
+    """What a run of the contract suite said: exit code, output, JUnit XML, and (in-process) the typed run."""
 
     exit_code: int
     output: str
     junit: Path | None = None
+    run: Run | None = None
 
     def failures(self) -> list[tuple[str, str]]:
-        """(fc_clause property, failure report) of each failed or erroring test case, from the JUnit XML."""
+        """(verdict id, else the test's clause; the failure report) of each failed test case, from the JUnit XML."""
         if self.junit is None or not self.junit.is_file():
             return []
         found: list[tuple[str, str]] = []
@@ -32,15 +46,51 @@ class Verdict:
                 problem = case.find("error")
             if problem is None:
                 continue
-            clause = next((p.get("value") or "" for p in case.iter("property") if p.get("name") == CLAUSE), "")
-            found.append((clause, problem.text or problem.get("message") or ""))  # the text is the whole report
+            properties = {p.get("name"): p.get("value") or "" for p in case.iter("property")}
+            verdict = json.loads(properties[VERDICT]) if properties.get(VERDICT) else {}
+            found.append((verdict.get("clause") or properties.get(CLAUSE, ""), problem.text or ""))
         return found
 
     @property
     def failed_clauses(self) -> set[str]:
-        """The verdict id each failure names ("[id] ..."), else its test's fc_clause property."""
-        ids = set()
-        for clause, message in self.failures():
-            named = VERDICT_ID.search(message)
-            ids.add(named.group(1) if named else clause)
-        return ids
+        """The verdict id of each failure ("[id] ..."): typed when the run was in-process, else from the JUnit XML."""
+        if self.run is not None:
+            return self.run.results.failed_clauses()
+        return {clause for clause, _ in self.failures()}
+
+
+class _Keep:
+    """Keeps the inner run's engine; with an app, the run's session calls it in-process instead of the network."""
+
+    def __init__(self, app: WSGIApp | None) -> None:
+        self.app = app
+        self.run: Run | None = None
+
+    def pytest_fc_contract_session(self, session: requests.Session, target: Target) -> None:
+        if self.app is not None:
+            session.mount(target.base_url.rstrip("/") + "/", WSGIAdapter(self.app))
+            session.trust_env = False  # no proxy or netrc for an app in this process: a third of each request's time
+
+    def pytest_unconfigure(self, config: pytest.Config) -> None:
+        self.run = config.stash.get(RUN, None)
+
+
+def run_in_process(*args: str, junit: Path | None = None, app: WSGIApp | None = None) -> Verdict:
+    """`pytest contracts ARGS` in this process: no interpreter start-up, and the run's typed results kept.
+
+    With `app`, the target URL's requests go to that WSGI app through a requests adapter (no socket, no thread).
+
+    For what must not leak into later runs (plugins that patch modules, -n), run it in a subprocess instead.
+    """
+    bad = [a for i, a in enumerate(args) if a == "-n" or (i > 0 and args[i - 1] == "-p" and not a.startswith("no:"))]
+    if bad:
+        raise ValueError(f"{bad}: a run with plugins or workers goes in a subprocess (run_contracts_in_subprocess)")
+    keep, out = _Keep(app), io.StringIO()
+    junit_args = [f"--junitxml={junit}"] if junit is not None else []
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
+            code = pytest.main([str(CONTRACTS), *INPROCESS, "-rfs", "-q", *junit_args, *args], plugins=[keep])
+    finally:  # the clause modules afresh for the next run, as a process of its own would import them
+        for name in [m for m in sys.modules if m == "contracts" or m.startswith("contracts.")]:
+            del sys.modules[name]
+    return Verdict(int(code), out.getvalue(), junit, keep.run)

@@ -56,7 +56,7 @@ def _one_line(verdict: Verdict, phenomenon: str) -> None:
 def test_a_faulty_server_gets_a_verdict(faulty: Callable[[str], None], server: Server, run_contracts: Run,
                                         spec: str, phenomenon: str) -> None:
     faulty(spec)
-    verdict = run_contracts(f"--fc-target={server.url}", "--fc-timeout=1", timeout=120)
+    verdict = run_contracts(f"--fc-target={server.url}", "--fc-timeout=1")
     assert verdict.exit_code == 1, verdict.output
     _one_line(verdict, phenomenon)
 
@@ -65,14 +65,14 @@ def test_a_faulty_server_gets_a_verdict(faulty: Callable[[str], None], server: S
 def test_a_slow_or_throttling_but_correct_server_passes(faulty: Callable[[str], None], server: Server,
                                                         run_contracts: Run, spec: str) -> None:
     faulty(spec)
-    verdict = run_contracts(f"--fc-target={server.url}", timeout=120)
+    verdict = run_contracts(f"--fc-target={server.url}")
     assert verdict.exit_code == 0, verdict.output
 
 
-def test_a_server_that_hangs_on_every_request_ends_within_two_minutes(faulty: Callable[[str], None],
-                                                                      server: Server, run_contracts: Run) -> None:
+def test_a_server_that_hangs_on_every_request_ends_within_two_minutes(
+        faulty: Callable[[str], None], server: Server, run_contracts_in_subprocess: Run) -> None:
     faulty("hang")
-    verdict = run_contracts(f"--fc-target={server.url}", timeout=120)  # default 10 s timeouts; killed at 120 s
+    verdict = run_contracts_in_subprocess(f"--fc-target={server.url}", timeout=120)  # 10 s timeouts; killed at 120
     assert verdict.exit_code == 1
     _one_line(verdict, "[target] 3 requests in a row got no response, the last: timed out (connect 10s, read 10s)")
 
@@ -99,7 +99,8 @@ def test_a_bad_fault_is_refused(text: str) -> None:
 
 
 @pytest.mark.parametrize("target", ["replay", "reference", "drops-field"])
-def test_xdist_gives_the_serial_verdicts(server: Server, run_contracts: Run, target: str) -> None:
+def test_xdist_gives_the_serial_verdicts(server: Server, run_contracts: Run, run_contracts_in_subprocess: Run,
+                                        target: str) -> None:
     from variants import MUTANTS, VARIANTS
 
     args = []
@@ -108,7 +109,7 @@ def test_xdist_gives_the_serial_verdicts(server: Server, run_contracts: Run, tar
         args = [f"--fc-target={server.url}"]
     serial = run_contracts(*args)
     server.app = (MUTANTS.get(target) or VARIANTS.get(target) or VARIANTS["reference"]).build()
-    parallel = run_contracts(*args, "-n", "2")
+    parallel = run_contracts_in_subprocess(*args, "-n", "2")
     assert parallel.exit_code == serial.exit_code, parallel.output
     assert parallel.failed_clauses == serial.failed_clauses, parallel.output
     assert "passed" in parallel.output

@@ -89,19 +89,19 @@ def test_throttling_every_fourth_request_still_passes(server: Server, run_contra
     assert re.search(r"spent \d+\.\d s, \d+ requests, \d+ retries that waited 0\.0 s", verdict.output)
 
 
-def test_replay_waits_out_no_recorded_retry(released: Server, run_contracts: Run, tmp_path: Path,
+def test_replay_waits_out_no_recorded_retry(released: Server, run_contracts_in_subprocess: Run, tmp_path: Path,
                                             monkeypatch: pytest.MonkeyPatch) -> None:
     """The recording slept through Retry-After; its replay sends the retries at once (counted, not timed)."""
     monkeypatch.setenv("PYTHONPATH", str(PLUGINS))
     released.app = build(seed_store(45), [Fault.parse("throttle:1@40")])
-    recorded = run_contracts(f"--fc-target={released.url}", "--fc-record", f"--fc-cassettes={tmp_path}",
-                             "-p", "count_sleeps")
+    recorded = run_contracts_in_subprocess(f"--fc-target={released.url}", "--fc-record",
+                                           f"--fc-cassettes={tmp_path}", "-p", "count_sleeps")
     assert recorded.exit_code == 0, recorded.output
     waited = re.search(r"retries that waited (\d+\.\d) s", recorded.output)
     assert waited is not None, recorded.output
     assert float(waited[1]) >= 5.0, recorded.output
     assert re.search(r"long sleeps: [1-9]", recorded.output), recorded.output
-    replayed = run_contracts(f"--fc-cassettes={tmp_path}", "-p", "count_sleeps")
+    replayed = run_contracts_in_subprocess(f"--fc-cassettes={tmp_path}", "-p", "count_sleeps")
     assert replayed.exit_code == 0, replayed.output
     assert re.search(r"\d+ retries that waited \d+\.\d s", replayed.output)
     assert "long sleeps: 0 (0.0 s)" in replayed.output, replayed.output

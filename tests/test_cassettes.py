@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import json
 import re
 import shutil
@@ -23,7 +24,7 @@ from fc_contract.fake.server import Server
 from fc_contract.http.exchange import Exchange
 from fc_contract.http.redact import Redactor
 from fc_contract.judging.spec import Spec
-from harness import ROOT, Verdict
+from harness import CONTRACTS, ROOT, Verdict
 from variants import AdditiveFields
 
 Run = Callable[..., Verdict]
@@ -277,12 +278,38 @@ def test_load_names_the_line_of_malformed_yaml(tmp_path: Path) -> None:
         cassettes.load(path)
 
 
-def test_a_cassette_recorded_from_other_clause_code_warns(copied: Path, run_contracts: Run) -> None:
-    path = copied / "schema.fuzz.yaml"
-    path.write_text(re.sub(r"contracts_sha256: \w+", "contracts_sha256: 0000", path.read_text()))
-    verdict = run_contracts(f"--fc-cassettes={copied}")
-    assert verdict.exit_code == 0
-    assert "warning: the clause modules changed since schema.fuzz.yaml were recorded" in verdict.output
+def _edit_docstrings(directory: Path) -> int:
+    """Prefix every docstring (modules, classes, functions) of the clause modules below `directory`; how many."""
+    edited = 0
+    for path in directory.rglob("*.py"):
+        lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+        spots = [(node.body[0].lineno - 1, node.body[0].col_offset) for node in ast.walk(ast.parse("".join(lines)))
+                 if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef) and node.body
+                 and isinstance(node.body[0], ast.Expr) and isinstance(node.body[0].value, ast.Constant)
+                 and isinstance(node.body[0].value.value, str)]
+        for line, column in sorted(spots, reverse=True):
+            lines[line] = lines[line][:column + 3] + "Edited, in another words. " + lines[line][column + 3:]
+        path.write_text("".join(lines), encoding="utf-8")
+        edited += len(spots)
+    return edited
+
+
+def test_edited_docstrings_leave_the_cassettes_fresh_and_other_requests_stale_their_own(
+        tmp_path: Path, run_contracts_in_subprocess: Run) -> None:
+    """Staleness follows what a cassette records: every docstring edited stales nothing; a clause that now sends
+    another request stales its own cassette, named, and no other."""
+    contracts = tmp_path / "contracts"
+    shutil.copytree(CONTRACTS, contracts, ignore=shutil.ignore_patterns("__pycache__"))
+    assert _edit_docstrings(contracts) > 40
+    bounds = contracts / "test_limit_bounds.py"
+    bounds.write_text(bounds.read_text().replace('@example(raw="0")', '@example(raw="00")'))
+    verdict = run_contracts_in_subprocess(f"--fc-cassettes={SHIPPED}", contracts=contracts)
+    assert verdict.failed_clauses == {"limit.bounds"}, verdict.output
+    stale = [line for line in verdict.output.splitlines() if line.startswith("warning:")]
+    assert len(stale) == 1, verdict.output
+    assert stale[0].startswith("warning: limit.bounds.yaml: the clause limit.bounds now sends other requests than "
+                               "were recorded (1 requests it lacks (the first: GET "), stale
+    assert "limit=00" in stale[0]
 
 
 @pytest.mark.parametrize("scheme", ["acs3", "fc"])

@@ -21,7 +21,7 @@ from fc_contract.judging.clause import Clause, ContractFailure
 from fc_contract.judging.expect import expect_error, expect_page
 from fc_contract.judging.spec import Spec
 from fc_contract.judging.walker import walk
-from fc_contract.plugin.conformance import evidence_of
+from fc_contract.run.results import Evidence
 from harness import ROOT, Verdict
 from rawserver import raw_server, rotating
 
@@ -97,7 +97,7 @@ def test_no_response_a_server_can_send_escapes_the_client(hostile_url: str, resp
             judge()
         except ContractFailure as failure:
             assert "\x1b" not in str(failure.msg)  # noqa: PT017 - any judge may fail; none may pass raw text
-    assert "\x1b" not in visible(exchange.describe() + exchange.curl() + evidence_of(exchange))
+    assert "\x1b" not in visible(exchange.describe() + exchange.curl() + str(Evidence.of(exchange)))
 
 
 def test_a_whole_run_against_a_hostile_server_gives_a_verdict(run_contracts: object, tmp_path: Path) -> None:

@@ -20,7 +20,7 @@ from fc_contract.judging.clause import Clause, ContractFailure
 from fc_contract.judging.expect import expect_page
 from fc_contract.judging.spec import MAX_EXPLAINED, Spec
 from fc_contract.plugin.options import FLAGS, OPTIONS
-from fc_contract.plugin.targets import open_target
+from fc_contract.run.targets import open_target
 from fc_contract.settings import Settings, is_fc_endpoint, is_loopback
 from harness import Verdict
 from rawserver import http, raw_server

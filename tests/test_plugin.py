@@ -207,9 +207,8 @@ import pytest
 from fc_contract import Limits
 
 @pytest.fixture(scope="session")
-def fc_settings(pytestconfig):
-    from fc_contract.plugin import stash
-    return dataclasses.replace(pytestconfig.stash[stash.SETTINGS], function="my-function")
+def fc_settings(fc_run):
+    return dataclasses.replace(fc_run.settings, function="my-function")
 
 @pytest.fixture(scope="session")
 def fc_limits():

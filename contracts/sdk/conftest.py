@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from typing import Any
@@ -10,8 +11,8 @@ import pytest
 
 from fc_contract import Clause, ContractFailure, cassettes
 from fc_contract.cassettes.format import Cassette
-from fc_contract.plugin import stash
-from fc_contract.plugin.targets import load_cassettes
+from fc_contract.run.engine import Run
+from fc_contract.run.targets import load_cassettes
 from fc_contract.sdk import adapters, snapshot
 from fc_contract.sdk.replay import Call, SdkReport, calls_of, replay
 from fc_contract.settings import Settings
@@ -97,14 +98,14 @@ def known_defect(sdk: adapters.Sdk, sdk_report: SdkReport) -> Callable[[Clause, 
             yield
         except ContractFailure:
             pytest.xfail(f"{defect.text} ({defect.where})")
-        clause.fail(f"{sdk.name} {sdk.version}, known to have a defect ({defect.where})", defect.text,
-                    f"fixed in {sdk.version}: remove the xfail (the defect {key!r} in fc_contract.sdk.adapters)")
+        fixed = f"fixed in {sdk.version}: remove the xfail (the defect {key!r} in fc_contract.sdk.adapters)"
+        gone = clause.verdict(f"{sdk.name} {sdk.version}, known to have a defect ({defect.where})", defect.text, fixed)
+        raise ContractFailure(dataclasses.replace(gone, defect=key))
 
     return expecting
 
 
 @pytest.fixture(scope="session")
-def sdk_report(pytestconfig: pytest.Config, sdk: adapters.Sdk) -> SdkReport:
+def sdk_report(fc_run: Run, sdk: adapters.Sdk) -> SdkReport:
     """The SDK's line in the run's summary."""
-    reports = pytestconfig.stash.setdefault(stash.SDK_REPORTS, {})
-    return reports.setdefault(sdk.name, SdkReport(sdk.name, sdk.version))
+    return fc_run.sdk_reports.setdefault(sdk.name, SdkReport(sdk.name, sdk.version))

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from fc_contract import Clause, Settings
-from fc_contract.plugin.stash import SDK_DIFFERENCES
+from fc_contract.run.engine import Run
 from fc_contract.sdk import snapshot
 
 CLAUSE = Clause("sdk.baseline")
@@ -29,7 +29,7 @@ def test_the_snapshot_is_written(fc_settings: Settings, sdk_snapshot: dict[str, 
     CLAUSE.check(entries > 0, "the snapshot", "the SDKs' replies to the recorded responses", "nothing replayed")
 
 
-def test_the_sdks_answer_as_in_the_baseline(request: pytest.FixtureRequest, fc_settings: Settings,
+def test_the_sdks_answer_as_in_the_baseline(fc_run: Run, fc_settings: Settings,
                                             sdk_snapshot: dict[str, Any]) -> None:
     if not fc_settings.sdk_baseline:
         CLAUSE.skip("--fc-sdk-baseline=FILE to compare with")
@@ -38,7 +38,7 @@ def test_the_sdks_answer_as_in_the_baseline(request: pytest.FixtureRequest, fc_s
     except ValueError as exc:
         CLAUSE.fail("reading the baseline", "a snapshot written by --fc-sdk-snapshot", str(exc))
     lines = snapshot.compare(baseline, sdk_snapshot)
-    request.config.stash.setdefault(SDK_DIFFERENCES, []).extend(lines)
+    fc_run.findings.sdk.extend(lines)
     if lines and not fc_settings.sdk_baseline_allow:
         CLAUSE.fail(f"the installed SDKs replaying the cassettes against {fc_settings.sdk_baseline}",
                     "what the baseline recorded (--fc-sdk-baseline-allow accepts differences)",

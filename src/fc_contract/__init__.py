@@ -1,8 +1,10 @@
 """fc-contract: a contract-test suite for Function Compute 2.0's ListFunctionAsyncInvokeConfigs.
 
-The names below are the API for writing clauses of your own (README, "A clause of your own"); every
-other module is internal and may change. They load on first use, so `python -m fc_contract.fake`
-does not pay for the judging layer.
+The names below are the API for writing clauses of your own (README, "A clause of your own"): a clause
+and its verdicts, the Contract a clause gets, the walks, and the types a fixture override returns
+(Settings, Spec, Target, Client, Limits). Write clauses use `fc_contract.writes` besides. Every other
+module is internal and may change. The names load on first use, so `python -m fc_contract.fake` does
+not pay for the judging layer, and nothing here loads pytest's plugin.
 """
 
 from __future__ import annotations
@@ -14,23 +16,29 @@ __version__ = "0.1.0"
 
 # name -> the module that defines it
 _PUBLIC = {
+    # a clause and its verdicts
     "Clause": "fc_contract.judging.clause", "ContractFailure": "fc_contract.judging.clause",
-    "Contract": "fc_contract.judging.contract", "expect_page": "fc_contract.judging.expect",
-    "expect_error": "fc_contract.judging.expect", "walk": "fc_contract.judging.walker",
-    "Walk": "fc_contract.judging.walker", "End": "fc_contract.judging.walker", "Exchange": "fc_contract.http.exchange",
-    "Client": "fc_contract.http.client", "Limits": "fc_contract.http.client", "Spec": "fc_contract.judging.spec",
-    "Settings": "fc_contract.settings", "Target": "fc_contract.plugin.targets",
-    "TRUTH_LIMIT": "fc_contract.judging.contract", "ABSENT_SERVICE": "fc_contract.judging.contract",
-    "ABSENT_FUNCTION": "fc_contract.judging.contract", "LIMITS": "fc_contract.judging.plan",
-    "spans": "fc_contract.judging.plan", "request_bound": "fc_contract.judging.walker",
+    "Choice": "fc_contract.judging.verdict", "Verdict": "fc_contract.judging.verdict",
+    "expect_page": "fc_contract.judging.expect", "expect_error": "fc_contract.judging.expect",
+    # what a clause judges with
+    "Contract": "fc_contract.judging.contract", "Exchange": "fc_contract.http.exchange",
+    "walk": "fc_contract.judging.walker", "Walk": "fc_contract.judging.walker", "End": "fc_contract.judging.walker",
+    "request_bound": "fc_contract.judging.walker", "TRUTH_LIMIT": "fc_contract.judging.contract",
+    "ABSENT_SERVICE": "fc_contract.judging.contract", "ABSENT_FUNCTION": "fc_contract.judging.contract",
+    "LIMITS": "fc_contract.judging.plan", "spans": "fc_contract.judging.plan",
+    # what the fixtures return (override them in a conftest.py)
+    "Settings": "fc_contract.settings", "Spec": "fc_contract.judging.spec", "Target": "fc_contract.run.targets",
+    "Client": "fc_contract.http.client", "Limits": "fc_contract.http.client",
+    # the write helpers, also in fc_contract.writes
     "Writer": "fc_contract.judging.writes", "cleanup": "fc_contract.judging.writes",
     "put_values": "fc_contract.judging.writes", "PROBE": "fc_contract.judging.writes",
     "redacted": "fc_contract.judging.writes",
 }
 __all__ = [
-    "ABSENT_FUNCTION", "ABSENT_SERVICE", "LIMITS", "PROBE", "TRUTH_LIMIT", "Clause", "Client", "Contract",
-    "ContractFailure", "End", "Exchange", "Limits", "Settings", "Spec", "Target", "Walk", "Writer", "__version__",
-    "cleanup", "expect_error", "expect_page", "put_values", "redacted", "request_bound", "spans", "walk",
+    "ABSENT_FUNCTION", "ABSENT_SERVICE", "LIMITS", "PROBE", "TRUTH_LIMIT", "Choice", "Clause", "Client", "Contract",
+    "ContractFailure", "End", "Exchange", "Limits", "Settings", "Spec", "Target", "Verdict", "Walk", "Writer",
+    "__version__", "cleanup", "expect_error", "expect_page", "put_values", "redacted", "request_bound", "spans",
+    "walk",
 ]
 
 if TYPE_CHECKING:
@@ -41,9 +49,10 @@ if TYPE_CHECKING:
     from fc_contract.judging.expect import expect_error, expect_page
     from fc_contract.judging.plan import LIMITS, spans
     from fc_contract.judging.spec import Spec
+    from fc_contract.judging.verdict import Choice, Verdict
     from fc_contract.judging.walker import End, Walk, request_bound, walk
     from fc_contract.judging.writes import PROBE, Writer, cleanup, put_values, redacted
-    from fc_contract.plugin.targets import Target
+    from fc_contract.run.targets import Target
     from fc_contract.settings import Settings
 
 

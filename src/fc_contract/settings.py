@@ -63,6 +63,7 @@ class Settings:
     sdk_baseline: str = ""
     sdk_baseline_allow: bool = False
     allow_writes: bool = False
+    json: str = ""
     contracts: str = ""  # the directory of the clause modules being run: set once they are collected
 
     @property

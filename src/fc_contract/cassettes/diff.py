@@ -21,15 +21,16 @@ from fc_contract.http.api import WRITE_CLAUSES
 from fc_contract.http.exchange import Exchange, parse_json
 from fc_contract.http.redact import environment_redactor
 from fc_contract.judging.plan import spans
+from fc_contract.judging.verdict import DifferenceLine, Kind
 
-CLASSES = ("breaking", "changed", "additive")
+CLASSES = tuple(Kind)  # the order the groups are listed in: breaking, changed, additive
 
 
 @dataclass(frozen=True)
 class Difference:
     """One way one answer differs: its class, what differs, the two sides, and the request."""
 
-    kind: str
+    kind: Kind
     aspect: str
     baseline: str
     target: str
@@ -70,12 +71,15 @@ def _media(value: str) -> str:
     return value.split(";")[0].strip().lower()
 
 
+MORE = "a token"  # what end_form says of a page that is not the last
+
+
 def end_form(body: Any) -> str:
-    """How a page says what comes next: a token, "", null or nothing."""
+    """How a page says what comes next: a token (MORE), "", null or nothing."""
     if not isinstance(body, dict) or "nextToken" not in body:
         return "absent"
     token = body["nextToken"]
-    return "null" if token is None else '""' if token == "" else "a token" if isinstance(token, str) else "non-string"
+    return "null" if token is None else '""' if token == "" else MORE if isinstance(token, str) else "non-string"
 
 
 def _type(value: Any) -> str:
@@ -143,7 +147,7 @@ def compare(base: Answer, got: Answer, values: bool) -> list[tuple[str, str, str
     if isinstance(pages[0], list) and isinstance(pages[1], list) and len(pages[0]) != len(pages[1]):
         found.append(("page size", f"{len(pages[0])} configs", f"{len(pages[1])} configs"))
     ends = end_form(base.body), end_form(got.body)
-    if ends[0] != ends[1] and "a token" not in ends:
+    if ends[0] != ends[1] and MORE not in ends:
         found.append(("end of the listing", f"nextToken {ends[0]}", f"nextToken {ends[1]}"))
     if values and isinstance(pages[0], list) and isinstance(pages[1], list):
         found += value_differences(pages[0], pages[1])
@@ -193,21 +197,21 @@ def query_of(interaction: Interaction) -> dict[str, str]:
     return dict(parse_qsl(interaction.query, keep_blank_values=True))
 
 
-def group(differences: list[Difference]) -> list[str]:
+def group(differences: list[Difference]) -> list[DifferenceLine]:
     """One line per difference, the same difference over many requests grouped into one line.
 
     Where the two sides name data (values, order, sizes), the group is the aspect, shown by its first example.
     """
-    groups: dict[tuple[str, ...], list[Difference]] = defaultdict(list)
+    groups: dict[tuple[Kind | str, ...], list[Difference]] = defaultdict(list)
     for d in differences:
         by_data = d.aspect.startswith(("value of", "qualifiers' order", "page size", "pages of"))
         groups[(d.kind, d.aspect) if by_data else (d.kind, d.aspect, d.baseline, d.target)].append(d)
     lines = []
-    for key, members in sorted(groups.items(), key=lambda g: (CLASSES.index(g[0][0]), g[0][1:])):
+    for key, members in sorted(groups.items(), key=lambda g: (CLASSES.index(Kind(g[0][0])), g[0][1:])):
         first = members[0]
         example = "e.g. " if len(key) == 2 and len(members) > 1 else ""
-        lines.append(f"{first.kind}: {first.aspect}: {example}{first.baseline} -> {first.target}; "
-                     f"{_requests(members)}\n  reproduce: {first.curl}")
+        lines.append(DifferenceLine(first.kind, f"{first.kind.value}: {first.aspect}: {example}{first.baseline} -> "
+                                            f"{first.target}; {_requests(members)}\n  reproduce: {first.curl}"))
     return lines
 
 
@@ -226,7 +230,7 @@ class Baseline:
 
     cassettes: list[Cassette]
     values: bool  # compare config values and their order (--fc-baseline-compare=values)
-    allowed: frozenset[str]  # classes that do not fail the clause (--fc-baseline-allow)
+    allowed: frozenset[Kind]  # classes that do not fail the clause (--fc-baseline-allow)
 
     @property
     def function(self) -> tuple[str, str]:

@@ -9,7 +9,7 @@ from fc_contract.cassettes import writer
 from fc_contract.http.redact import Redactor
 from fc_contract.http.shown import visible
 from fc_contract.judging.contract import Contract
-from fc_contract.judging.spec import contracts_hash, spec_hash
+from fc_contract.judging.spec import spec_hash
 
 SOURCES = {"fake": "recorded against the reference server", "url": "recorded against a server at a URL",
            "live": "recorded against the live Function Compute service"}
@@ -25,7 +25,7 @@ def save_recording(contract: Contract, kind: str, description: str) -> None:
     metadata = {
         "source": f"{SOURCES.get(kind, kind)}: {redactor.text(description)}",
         "target": kind, "spec_sha256": spec_hash(contract.spec.path),
-        "contracts_sha256": contracts_hash(settings.contracts_dir), "suite_version": __version__,
+        "suite_version": __version__,
         "profile": settings.profile, "service": settings.service, "function": settings.function,
         "invalid_input": settings.invalid_input,
     }

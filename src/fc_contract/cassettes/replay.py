@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import socket
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
@@ -55,6 +56,7 @@ class _CassetteRegistry(FirstMatchRegistry):
         self.current_clause: Callable[[], str] = lambda: ""
         self.source = "the cassette directory"
         self.index: dict[tuple[str, str, tuple[tuple[str, str], ...]], list[Recorded]] = {}
+        self.missed: dict[str, list[str]] = {}  # clause -> the requests it sent that no cassette holds
 
     def add(self, response: responses.BaseResponse) -> responses.BaseResponse:
         added = super().add(response)
@@ -78,11 +80,29 @@ class _CassetteRegistry(FirstMatchRegistry):
         return (fresh[0] if fresh else own[-1]), []
 
     def _miss(self, request: requests.PreparedRequest) -> responses.BaseResponse:
+        self.missed.setdefault(self.current_clause(), []).append(f"{request.method} {request.url}")
+
         def fail(_: Any) -> Any:
             raise ReplayMiss(f"{MISSED} {request.method} {request.url} in the cassettes of "
                              f"{self.source}; the suite now sends a request they lack: {REMEDY}")
 
         return responses.CallbackResponse(str(request.method), str(request.url), callback=fail)
+
+
+@dataclass(frozen=True)
+class Staleness:
+    """How a clause's requests differ from its cassette's: the ones it lacks, and recordings never served.
+
+    A recording never served is a difference only after a run that ran every test of the clause.
+    """
+
+    missed: list[str]
+    unused: int
+
+    def describe(self, complete: bool) -> str:
+        parts = [f"{len(self.missed)} requests it lacks (the first: {self.missed[0]})"] if self.missed else []
+        return "; ".join(parts + ([f"{self.unused} recorded requests no longer sent"] if complete and self.unused
+                                  else []))
 
 
 class Replayer:
@@ -123,6 +143,15 @@ class Replayer:
             setattr(socket.socket, name, original)
         self._saved = {}
         self.mock.stop(allow_assert=False)
+
+    def stale(self) -> dict[str, Staleness]:
+        """Clause -> how the requests it sent differ from what its cassette holds."""
+        unused: dict[str, int] = {}
+        for recorded in (r for group in self.registry.index.values() for r in group):
+            if recorded.call_count == 0:
+                unused[recorded.clause] = unused.get(recorded.clause, 0) + 1
+        return {clause: Staleness(self.registry.missed.get(clause, []), unused.get(clause, 0))
+                for clause in sorted(self.registry.missed.keys() | unused.keys())}
 
     def stop(self) -> None:
         if self.active:

@@ -11,7 +11,8 @@ import pytest
 
 from fc_contract.http.shown import visible
 from fc_contract.plugin import stash
-from fc_contract.plugin.conformance import CLAUSE
+from fc_contract.plugin.collector import CLAUSE
+from fc_contract.report import terminal
 
 
 class Progress:
@@ -58,7 +59,8 @@ class Progress:
             return
         self.done[clause] += 1
         if self.done[clause] == self.total[clause]:
-            verdict = self.config.stash[stash.COLLECTOR].conformance.clauses[clause].verdict if self.config else ""
+            row = self.config.stash[stash.RUN].results.table().get(clause) if self.config else None
+            verdict = row.verdict if row is not None else ""
             self._write(f"{clause:26} {verdict:8} {self._requests(clause):6} requests {self.seconds[clause]:7.1f} s")
         elif self.live:
             finished = sum(1 for c in self.total if self.done[c] == self.total[c])
@@ -66,8 +68,7 @@ class Progress:
                                              f"{finished}/{len(self.total)} clauses done"))
 
     def _requests(self, clause: str) -> int:
-        contract = self.config.stash.get(stash.CONTRACT, None) if self.config else None
-        return contract.client.counts.get(clause, 0) if contract is not None else 0
+        return self.config.stash[stash.RUN].requests().get(clause, 0) if self.config else 0
 
     def pytest_keyboard_interrupt(self, excinfo: pytest.ExceptionInfo[BaseException]) -> None:
         self.stopped = str(getattr(excinfo.value, "msg", "") or "interrupted")
@@ -77,32 +78,28 @@ class Progress:
             self._emit("\r\x1b[K")
         if self.stopped:
             self._write(f"fc-contract: the run stopped: {self.stopped}")
-        collector = config.stash.get(stash.COLLECTOR, None)
-        if collector is None or not collector.conformance.clauses:
+        run = config.stash.get(stash.RUN, None)
+        if run is None or not run.results.tests:
             return
-        for line in config.stash.get(stash.WARNINGS, []):
+        for line in run.warnings:
             self._write(f"warning: {line}")
         if not self.quiet:
             self._write("")
-        for line in collector.conformance.table():
+        for line in terminal.table(run.results):
             self._write(line)
         if self.quiet:
             return
-        first: dict[str, str] = {}
-        for failure in collector.conformance.failures:
-            first.setdefault(failure.clause, failure.message.strip())
-        for clause, message in first.items():
+        for clause, message in terminal.first_failures(run.results).items():
             self._write(f"\n{clause} failed:")
             for line in message.splitlines()[:6]:
                 self._write(f"  {line}")
-        contract = config.stash.get(stash.CONTRACT, None)
-        if contract is not None and contract.behaviour:
+        if run.findings.behaviour:
             self._write("\nbehaviour diff:")
-            for line in contract.behaviour:
-                self._write(f"  {line}")
-        for report in config.stash.get(stash.SDK_REPORTS, {}).values():
+            for difference in run.findings.behaviour:
+                self._write(f"  {difference}")
+        for report in run.sdk_reports.values():
             self._write(f"SDK {report.line()}")
-        for note in contract.notes if contract is not None else []:
+        for note in run.findings.notes if run.contract is not None else []:
             self._write(f"note: {note}")
-        sent = f", {contract.client.sent} requests" if contract is not None else ""
+        sent = f", {run.contract.client.sent} requests" if run.contract is not None else ""
         self._write(f"\n{len(self.total)} clauses{sent} in {time.monotonic() - self.started:.1f} s")

@@ -46,7 +46,7 @@ class FakeFC:
         except FCError as err:
             response = self.error(err)
         except Exception:  # noqa: BLE001 - the fake never crashes: any bug becomes a 500 in FC shape
-            traceback.print_exc()
+            traceback.print_exc(file=environ.get("wsgi.errors"))  # the server's error log (WSGI's own stream)
             response = self.error(FCError(500, "InternalServerError", "internal error of the fake"))
         headers = [*self.request_id_headers(), *response.headers,
                    ("Content-Length", str(len(response.body)))]

@@ -2,24 +2,25 @@
 
 from __future__ import annotations
 
-import re
 from typing import NoReturn
 
 import pytest
 
 from fc_contract.http.exchange import Exchange
 from fc_contract.http.shown import visible
-
-# How every verdict line starts: "[limit.bounds] ...", or a run-wide id ("[auth]", "[budget]", "[replay]").
-VERDICT_ID = re.compile(r"^\[([a-z][a-z0-9_.-]*)\] ", re.MULTILINE)
+from fc_contract.judging.verdict import Choice, Stop, Verdict
 
 
 class ContractFailure(pytest.fail.Exception):  # type: ignore[misc,name-defined]
-    """pytest's failure, carrying the exchange that shows it (the Markdown report's evidence)."""
+    """pytest's failure, carrying its typed Verdict; its text is the verdict's."""
 
-    def __init__(self, message: str, exchange: Exchange | None) -> None:
-        super().__init__(message, pytrace=False)
-        self.exchange = exchange
+    def __init__(self, verdict: Verdict | Stop) -> None:
+        super().__init__(str(verdict), pytrace=False)
+        self.verdict = verdict
+
+    @property
+    def exchange(self) -> Exchange | None:
+        return self.verdict.exchange if isinstance(self.verdict, Verdict) else None
 
 
 ContractFailure.__module__ = "builtins"  # as pytest does for Failed: the summary says "ContractFailure: [...]"
@@ -32,18 +33,23 @@ class Clause:
         self.id = clause_id
         self.mark = pytest.mark.fc_clause(clause_id)
 
-    def message(self, what: str, expected: str, observed: str, exchange: Exchange | None = None) -> str:
-        text = f"[{self.id}] {what}: expected {expected}; observed {observed}"
-        if exchange is not None:
-            text += f"\n  reproduce: {exchange.curl()}"
-        return visible(text)
+    def verdict(self, what: str, expected: str, observed: str, exchange: Exchange | None = None,
+                choice: Choice | None = None) -> Verdict:
+        return Verdict(self.id, what, expected, observed, choice, (exchange,) if exchange is not None else ())
 
-    def fail(self, what: str, expected: str, observed: str, exchange: Exchange | None = None) -> NoReturn:
-        raise ContractFailure(self.message(what, expected, observed, exchange), exchange)
+    def message(self, what: str, expected: str, observed: str, exchange: Exchange | None = None,
+                choice: Choice | None = None) -> str:
+        return str(self.verdict(what, expected, observed, exchange, choice))
 
-    def check(self, ok: bool, what: str, expected: str, observed: str, exchange: Exchange | None = None) -> None:
+    def fail(self, what: str, expected: str, observed: str, exchange: Exchange | None = None,
+             choice: Choice | None = None) -> NoReturn:
+        """Fail the test; `choice` when the expectation is the contract's choice, not the documentation's."""
+        raise ContractFailure(self.verdict(what, expected, observed, exchange, choice))
+
+    def check(self, ok: bool, what: str, expected: str, observed: str, exchange: Exchange | None = None,
+              choice: Choice | None = None) -> None:
         if not ok:
-            self.fail(what, expected, observed, exchange)
+            self.fail(what, expected, observed, exchange, choice)
 
     def responded(self, exchange: Exchange, what: str) -> None:
         """Fail unless a whole HTTP response came back."""

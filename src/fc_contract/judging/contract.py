@@ -10,6 +10,7 @@ from fc_contract.http.exchange import Exchange
 from fc_contract.judging.clause import Clause
 from fc_contract.judging.plan import LIMITS, WALK_SHARE, WalkPlan, plan_walks
 from fc_contract.judging.spec import Spec
+from fc_contract.judging.verdict import Choice, Findings
 from fc_contract.judging.walker import End, Walk, walk
 from fc_contract.settings import Settings
 
@@ -22,7 +23,7 @@ ABSENT_FUNCTION = "fc-contract-absent-function"
 class Contract:
     """What every clause needs: requests to the function under test, and the ground truth."""
 
-    def __init__(self, settings: Settings, client: Client, spec: Spec) -> None:
+    def __init__(self, settings: Settings, client: Client, spec: Spec, findings: Findings | None = None) -> None:
         self.settings = settings
         self.client = client
         self.spec = spec
@@ -30,10 +31,7 @@ class Contract:
             client.inspect = spec.inspect
         self.service = settings.service
         self.function = settings.function
-        self.notes: list[str] = []
-        self.coverage: dict[str, dict[str, str]] = {}  # clause id -> kind of check -> what it covered
-        self.failed_requests: set[tuple[str, str]] = set()  # (method, URL) a clause failed on, for a documented rule
-        self.behaviour: list[str] = []  # behaviour.diff's grouped differences, for the summary and the report
+        self.findings = findings or Findings()  # what the clauses found besides verdicts: the outputs read it
         self.created: dict[str, str] = {}  # qualifier -> clause: configs a write clause put and has not deleted yet
         self.cleaned: list[str] = []  # qualifiers whose configs the run created and deleted again
         self._walks: dict[int | None, Walk] = {}
@@ -46,9 +44,9 @@ class Contract:
         return self.settings.invalid_input == "reject"
 
     @property
-    def choice(self) -> str:
-        """What a verdict resting on the contract's reading of undocumented input behaviour says of itself."""
-        return "(contract choice; --fc-invalid-input=lenient relaxes it)"
+    def choice(self) -> Choice:
+        """The basis of a verdict resting on the contract's reading of undocumented input behaviour."""
+        return Choice("--fc-invalid-input=lenient")
 
     def page(self, query: Sequence[tuple[str, str]] = (), service: str | None = None,
              function: str | None = None, headers: dict[str, str] | None = None) -> Exchange:
@@ -106,7 +104,7 @@ class Contract:
 
     def cover(self, clause: Clause, kind: str, text: str) -> None:
         """Record what one kind of check of `clause` covered of the input space (the summary prints it)."""
-        self.coverage.setdefault(clause.id, {})[kind] = text
+        self.findings.coverage.setdefault(clause.id, {})[kind] = text
 
     def truth(self, clause: Clause, skip_if_broken: bool = False) -> Walk:
         """The ground truth, a limit=100 walk; the clause fails (or skips) when the listing does not end.
@@ -135,5 +133,5 @@ class Contract:
         return [("garbage", "fc-contract-not-a-token"), ("foreign", foreign)]
 
     def note(self, text: str) -> None:
-        if text not in self.notes:
-            self.notes.append(text)
+        """A line for the run's summary (once, however often it is noted)."""
+        self.findings.note(text)

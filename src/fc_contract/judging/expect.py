@@ -6,6 +6,7 @@ from typing import Any
 
 from fc_contract.http.exchange import Exchange
 from fc_contract.judging.clause import Clause
+from fc_contract.judging.verdict import Choice
 
 
 def expect_page(clause: Clause, exchange: Exchange, what: str) -> list[Any]:
@@ -20,25 +21,24 @@ def expect_page(clause: Clause, exchange: Exchange, what: str) -> list[Any]:
 
 
 def expect_error(clause: Clause, exchange: Exchange, what: str, status: int | None, code: str | None,
-                 choice: str | None = None) -> None:
+                 choice: Choice | None = None) -> None:
     """An FC error: the status (None: any 4xx), {ErrorCode, ErrorMessage} and X-Fc-Request-Id.
 
     `choice`: the expected status and code are the contract's choice, not documented; a failure that a
-    lenient reading would pass (another 4xx or code, or a 200) says so with this text.
+    lenient reading would pass (another 4xx or code, or a 200) rests on it and names its switch.
     """
     wanted = f"{status or '4xx'} {code or 'error'} in the FC error shape"
     clause.responded(exchange, what)
     data = exchange.json()
     actual = exchange.status or 0
     relaxable = choice is not None and (actual == 200 or 400 <= actual < 500)
-    clause.check(actual == status if status else 400 <= actual < 500, what,
-                 f"{wanted} {choice}" if relaxable else wanted, exchange.describe(), exchange)
+    clause.check(actual == status if status else 400 <= actual < 500, what, wanted, exchange.describe(), exchange,
+                 choice=choice if relaxable else None)
     clause.check(isinstance(data, dict) and isinstance(data.get("ErrorCode"), str)
                  and isinstance(data.get("ErrorMessage"), str), what,
                  f"{wanted}: a JSON body with string ErrorCode and ErrorMessage", exchange.describe(), exchange)
     assert isinstance(data, dict)
     if code is not None:
-        clause.check(data["ErrorCode"] == code, what, f"{wanted} {choice}" if choice else wanted,
-                     exchange.describe(), exchange)
+        clause.check(data["ErrorCode"] == code, what, wanted, exchange.describe(), exchange, choice=choice)
     clause.check(bool(exchange.header("X-Fc-Request-Id")), what, f"{wanted} with an X-Fc-Request-Id header",
                  "no X-Fc-Request-Id header", exchange)

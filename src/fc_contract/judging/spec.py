@@ -29,14 +29,6 @@ def spec_hash(path: Path = SPEC_PATH) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def contracts_hash(directory: Path = SPEC_PATH.parent) -> str:
-    """sha256 of the clause modules and packages: derandomised inputs derive from their code and names."""
-    digest = hashlib.sha256()
-    for path in sorted(directory.rglob("*.py")):
-        digest.update(path.relative_to(directory).as_posix().encode() + b"\0" + path.read_bytes())
-    return digest.hexdigest()
-
-
 def _is_iso8601(value: Any) -> bool:
     """An ISO-8601 date-time with a time zone, as the documentation's examples show."""
     if not isinstance(value, str) or "T" not in value:

@@ -1,6 +1,6 @@
-"""Layer 4, the pytest plugin (entry point `fc_contract.plugin`): the hooks and the fixtures, as one plugin."""
+"""The pytest plugin (entry point `fc_contract.plugin`): options, fixtures, and hooks that feed the run layer."""
 
-from fc_contract.plugin.fixtures import fc, fc_baseline, fc_limits, fc_sdks, fc_settings, fc_spec, fc_target
+from fc_contract.plugin.fixtures import fc, fc_baseline, fc_limits, fc_run, fc_sdks, fc_settings, fc_spec, fc_target
 from fc_contract.plugin.hooks import (
     pytest_addhooks,
     pytest_addoption,
@@ -18,9 +18,8 @@ from fc_contract.plugin.hooks import (
 )
 
 __all__ = [
-    "fc", "fc_baseline", "fc_limits", "fc_sdks", "fc_settings", "fc_spec", "fc_target", "pytest_addhooks",
-    "pytest_addoption",
-    "pytest_collection_finish", "pytest_collection_modifyitems", "pytest_configure", "pytest_fixture_setup",
-    "pytest_make_collect_report", "pytest_runtest_call", "pytest_runtest_makereport", "pytest_runtest_protocol",
-    "pytest_runtest_setup", "pytest_sessionfinish", "pytest_terminal_summary",
+    "fc", "fc_baseline", "fc_limits", "fc_run", "fc_sdks", "fc_settings", "fc_spec", "fc_target", "pytest_addhooks",
+    "pytest_addoption", "pytest_collection_finish", "pytest_collection_modifyitems", "pytest_configure",
+    "pytest_fixture_setup", "pytest_make_collect_report", "pytest_runtest_call", "pytest_runtest_makereport",
+    "pytest_runtest_protocol", "pytest_runtest_setup", "pytest_sessionfinish", "pytest_terminal_summary",
 ]

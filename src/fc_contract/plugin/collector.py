@@ -1,19 +1,27 @@
-"""The run's clause bookkeeping: every test report into the clause table, and whether a recording is whole."""
+"""The run's bookkeeping of pytest's reports: each into the run's results, and whether a recording is whole."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
+from dataclasses import replace
 
 import pytest
 
-from fc_contract.plugin.conformance import Conformance
+from fc_contract.run.engine import Run
+from fc_contract.run.results import Evidence, Failure, Outcome, TestResult
+
+CLAUSE = "fc_clause"  # the report properties (JUnit XML shows them): the test's clause,
+COVERAGE = "fc_coverage"  # what it covered,
+EVIDENCE = "fc_evidence"  # a failure's request as curl and an excerpt of the response,
+VERDICT = "fc_verdict"  # a failure's verdict (run.results.Failure, as JSON)
 
 
 class Collector:
-    """Gathers the clause table from every test report (pytest-xdist's workers' too), and what ran to its end."""
+    """Turns every test report (pytest-xdist's workers' too) into a TestResult; keeps what ran to its end."""
 
-    def __init__(self, conformance: Conformance) -> None:
-        self.conformance = conformance
+    def __init__(self, run: Run) -> None:
+        self.run = run
         self.expected: set[str] = set()  # the clause tests collected (a recording needs every one run)
         self.ended: set[str] = set()
         self.ours: set[str] = set()  # deselected by this plugin (profile, target): not a partial run
@@ -21,7 +29,9 @@ class Collector:
         self.missing: list[str] = []  # clause modules of the contracts directory that were not collected
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
-        self.conformance.add(report)
+        result = result_of(report)
+        if result is not None:
+            self.run.results.add(result)
         if report.when == "call" or (report.when == "setup" and not report.passed):
             self.ended.add(report.nodeid)
 
@@ -38,3 +48,30 @@ class Collector:
         if unfinished:
             return f"{len(unfinished)} clause tests did not run to their end (-x, --maxfail or an interruption)"
         return None
+
+
+def result_of(report: pytest.TestReport) -> TestResult | None:
+    """The typed result of a clause test's report: its call, or a setup or teardown that failed or skipped."""
+    properties = dict(report.user_properties)
+    clause = properties.get(CLAUSE)
+    if clause is None or (report.when != "call" and not (report.failed or report.skipped)):
+        return None
+    passed = TestResult(report.nodeid, str(clause), Outcome.PASSED, coverage=str(properties.get(COVERAGE) or ""),
+                        seconds=report.duration)
+    if hasattr(report, "wasxfail"):
+        if report.failed:  # a strict xfail that passed
+            return replace(passed, outcome=Outcome.XPASSED, reason=f"XPASS(strict): {report.wasxfail}")
+        return replace(passed, outcome=Outcome.XFAILED, reason=str(report.wasxfail))
+    if report.passed:
+        return passed
+    if report.skipped:
+        reason = str(report.longrepr[2]) if isinstance(report.longrepr, tuple) else str(report.longrepr)
+        return replace(passed, outcome=Outcome.SKIPPED, reason=reason.removeprefix("Skipped: "))
+    raw = properties.get(VERDICT)
+    if raw:
+        evidence = properties.get(EVIDENCE)
+        failure = Failure(**json.loads(str(raw)), evidence=Evidence(**json.loads(str(evidence))) if evidence else None)
+        return replace(passed, outcome=Outcome.FAILED, reason=failure.text, failure=failure)
+    # an error the test raised, not a verdict: pytest's own report of it, without pytest-xdist's worker lines
+    text = "\n".join(line for line in str(report.longreprtext or "").splitlines() if not line.startswith("[gw"))
+    return replace(passed, outcome=Outcome.FAILED, reason=text)

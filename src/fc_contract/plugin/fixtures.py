@@ -1,5 +1,6 @@
-"""The fixtures the clauses use. Override any of them in a conftest.py: the plugin uses what you return.
+"""The fixtures the clauses use, each built on the ones before. Override any in a conftest.py: the run uses yours.
 
+- fc_run: the run's engine (fc_contract.run.engine.Run): its settings, results and findings.
 - fc_settings: the resolved options the fixtures below read.
 - fc_spec: the description every response is judged by, and the cassettes' freshness is checked against.
 - fc_target: where requests go (a Target: kind, base_url, a requests session).
@@ -19,19 +20,27 @@ from pathlib import Path
 import pytest
 
 from fc_contract.cassettes.diff import Baseline
-from fc_contract.http.client import Client, Limits
+from fc_contract.http.client import Limits
 from fc_contract.judging.contract import Contract
 from fc_contract.judging.spec import Spec
+from fc_contract.judging.verdict import Kind
 from fc_contract.plugin import stash
-from fc_contract.plugin.targets import Target, TargetError, load_cassettes, open_target
+from fc_contract.run.engine import Run, limits_of
+from fc_contract.run.targets import Target, TargetError, load_cassettes, open_target
 from fc_contract.sdk import adapters
 from fc_contract.settings import Settings
 
 
 @pytest.fixture(scope="session")
-def fc_settings(pytestconfig: pytest.Config) -> Settings:
+def fc_run(pytestconfig: pytest.Config) -> Run:
+    """The run's engine, made when pytest is configured."""
+    return pytestconfig.stash[stash.RUN]
+
+
+@pytest.fixture(scope="session")
+def fc_settings(fc_run: Run) -> Settings:
     """The resolved fc-contract options."""
-    return pytestconfig.stash[stash.SETTINGS]
+    return fc_run.settings
 
 
 @pytest.fixture(scope="session")
@@ -55,17 +64,13 @@ def fc_target(pytestconfig: pytest.Config, fc_settings: Settings, fc_spec: Spec)
 @pytest.fixture(scope="session")
 def fc_limits(fc_settings: Settings) -> Limits:
     """Per-request bounds: timeouts, body size, the request budget."""
-    return Limits(connect_timeout=fc_settings.timeout, read_timeout=fc_settings.timeout,
-                  total_timeout=3 * fc_settings.timeout, max_requests=fc_settings.max_requests,
-                  max_seconds=fc_settings.max_seconds, max_waiting=fc_settings.max_seconds / 5)
+    return limits_of(fc_settings)
 
 
 @pytest.fixture(scope="session")
-def fc(fc_settings: Settings, fc_target: Target, fc_spec: Spec, fc_limits: Limits) -> Contract:
+def fc(fc_run: Run, fc_settings: Settings, fc_target: Target, fc_spec: Spec, fc_limits: Limits) -> Contract:
     """The function under test, its client and the shared walks."""
-    client = Client(fc_target.base_url, fc_target.session, fc_limits,
-                    read_only=fc_target.kind == "live" and not fc_settings.allow_writes)
-    return Contract(fc_settings, client, fc_spec)
+    return fc_run.make_contract(fc_settings, fc_target, fc_spec, fc_limits)
 
 
 @pytest.fixture(scope="session")
@@ -73,7 +78,7 @@ def fc_baseline(fc_settings: Settings) -> Baseline:
     """The recording behaviour.diff compares the target with (--fc-baseline); skips without one."""
     if not fc_settings.baseline:
         pytest.skip("[behaviour.diff] needs a baseline: --fc-baseline=DIR")
-    accepted = frozenset(c.strip() for c in fc_settings.baseline_allow.split(",") if c.strip())
+    accepted = frozenset(Kind(c.strip()) for c in fc_settings.baseline_allow.split(",") if c.strip())
     return Baseline(load_cassettes(Path(fc_settings.baseline)), fc_settings.baseline_compare == "values", accepted)
 
 

@@ -1,31 +1,38 @@
-"""The plugin's hooks: options, profiles, clause bookkeeping, wiring of the fixtures, cassettes, the summary."""
+"""The plugin's hooks: pytest's events handed to the run (fc_contract.run.engine.Run), the outputs at the end."""
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import functools
-import random
-from collections.abc import Generator, Iterator, Sequence
+import json
+from collections.abc import Generator, Sequence
 from pathlib import Path
 
 import pytest
 
-from fc_contract.cassettes.record import save_recording, write_request_log
-from fc_contract.cassettes.replay import Replayer, ReplayMiss
 from fc_contract.http.shown import visible
-from fc_contract.http.stops import RequestRefused, RunAborted, StillThrottled
 from fc_contract.judging.clause import ContractFailure
 from fc_contract.judging.contract import Contract
-from fc_contract.judging.writes import cleanup
-from fc_contract.plugin import hookspecs, profiles, stash
-from fc_contract.plugin.collector import Collector
-from fc_contract.plugin.conformance import CLAUSE, COVERAGE, EVIDENCE, Conformance, evidence_of
-from fc_contract.plugin.determinism import clause_generation
+from fc_contract.judging.verdict import Kind, Verdict
+from fc_contract.plugin import hookspecs, stash
+from fc_contract.plugin.collector import CLAUSE, COVERAGE, EVIDENCE, VERDICT, Collector
 from fc_contract.plugin.fixtures import fc_target
 from fc_contract.plugin.options import add_options, settings_from_config
-from fc_contract.plugin.summary import summary_lines
-from fc_contract.plugin.targets import Target, TargetError, preflight
+from fc_contract.report import json_results, markdown, terminal
+from fc_contract.run import profiles
+from fc_contract.run.engine import Raised, Run
+from fc_contract.run.results import Failure
+from fc_contract.run.targets import Target, TargetError
+
+MARKERS = (
+    "fc_clause(id): the contract clause a test checks",
+    "fc_after_all: run after every other test (it reads the whole run)",
+    "fc_sdk: an SDK clause; it replays the cassettes through an official SDK",
+    "fc_thorough: runs in the thorough profile only (random generation on top)",
+    "fc_baseline: runs with --fc-baseline only (behaviour.diff)",
+    "fc_sdk_snapshot: runs with --fc-sdk-snapshot or --fc-sdk-baseline only",
+    "fc_writes: puts and deletes configs (state.writes, pagination.under-writes)",
+)
 
 
 def pytest_addhooks(pluginmanager: pytest.PytestPluginManager) -> None:
@@ -37,17 +44,17 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line("markers", "fc_clause(id): the contract clause a test checks")
-    config.addinivalue_line("markers", "fc_after_all: run after every other test (it reads the whole run)")
-    config.addinivalue_line("markers", "fc_sdk: an SDK clause; it replays the cassettes through an official SDK")
-    config.addinivalue_line("markers", "fc_thorough: runs in the thorough profile only (random generation on top)")
-    config.addinivalue_line("markers", "fc_baseline: runs with --fc-baseline only (behaviour.diff)")
-    config.addinivalue_line("markers", "fc_sdk_snapshot: runs with --fc-sdk-snapshot or --fc-sdk-baseline only")
-    config.addinivalue_line("markers", "fc_writes: puts and deletes configs (state.writes, pagination.under-writes)")
-    config.stash[stash.SETTINGS] = settings_from_config(config)
+    for line in MARKERS:
+        config.addinivalue_line("markers", line)
+    run = Run(settings_from_config(config))
     profiles.register()
-    config.stash[stash.COLLECTOR] = Collector(Conformance())
+    config.stash[stash.RUN] = run
+    config.stash[stash.COLLECTOR] = Collector(run)
     config.pluginmanager.register(config.stash[stash.COLLECTOR], "fc-contract-conformance")
+
+
+def _run(config: pytest.Config) -> Run:
+    return config.stash[stash.RUN]
 
 
 @pytest.hookimpl(wrapper=True)
@@ -56,7 +63,7 @@ def pytest_make_collect_report(collector: pytest.Collector) -> Generator[None, o
     path = Path(collector.path)  # the module and what it holds (schemathesis collects its cases below it)
     if not (path.suffix == ".py" and _is_contract_module(path)):
         return (yield)
-    with profiles.active(collector.config.stash[stash.SETTINGS].profile):
+    with profiles.active(_run(collector.config).settings.profile):
         return (yield)
 
 
@@ -81,7 +88,8 @@ def _description_dir(path: Path) -> Path | None:
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Run fc_after_all tests last; leave out what this run's options do not ask for."""
     items.sort(key=lambda item: item.get_closest_marker("fc_after_all") is not None)
-    settings = config.stash[stash.SETTINGS]
+    run = _run(config)
+    settings = run.settings
     if settings.profile != "thorough":
         _leave_out(config, items, "fc_thorough")
     if not settings.baseline:
@@ -93,8 +101,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         item.add_marker(pytest.mark.skip(reason=f"[{_clause(item)}] needs a run without -n: its writes change the "
                                                 f"listing the other {workers - 1} workers walk"))
     if settings.target != "replay" and _leave_out(config, items, "fc_sdk"):
-        config.stash[stash.WARNINGS] = [f"the SDK clauses (contracts/sdk) replay the cassettes; they were left out "
-                                        f"of this run against {settings.target}"]
+        run.warnings.append(f"the SDK clauses (contracts/sdk) replay the cassettes; they were left out of this run "
+                            f"against {settings.target}")
 
 
 def _leave_out(config: pytest.Config, items: list[pytest.Item], marker: str) -> bool:
@@ -109,10 +117,10 @@ def _leave_out(config: pytest.Config, items: list[pytest.Item], marker: str) -> 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
     """Check the target once, before any test, when the run holds contract tests."""
+    run = _run(session.config)
     contracts = _contracts_dir(session.items)
     if contracts is not None:
-        settings = session.config.stash[stash.SETTINGS]
-        session.config.stash[stash.SETTINGS] = dataclasses.replace(settings, contracts=str(contracts))
+        run.settings = dataclasses.replace(run.settings, contracts=str(contracts))
         collector = session.config.stash[stash.COLLECTOR]
         clauses = [item for item in session.items if item.get_closest_marker("fc_clause")]
         collector.expected = {item.nodeid for item in clauses}
@@ -123,10 +131,9 @@ def pytest_collection_finish(session: pytest.Session) -> None:
         return
     if _own_target(session.config) and any("fc_target" in getattr(item, "fixturenames", ()) for item in session.items):
         try:
-            warnings = preflight(session.config.stash[stash.SETTINGS])
+            run.preflight()
         except TargetError as exc:
             raise pytest.UsageError(str(exc)) from None
-        session.config.stash[stash.WARNINGS] = session.config.stash.get(stash.WARNINGS, []) + warnings
 
 
 def _own_target(config: pytest.Config) -> bool:
@@ -145,6 +152,11 @@ def _is_contract_test(item: pytest.Item) -> bool:
     return item.get_closest_marker("fc_clause") is not None or item.get_closest_marker("fc_sdk") is not None
 
 
+def _clause(item: pytest.Item) -> str:
+    marker = item.get_closest_marker("fc_clause")
+    return str(marker.args[0]) if marker else ""
+
+
 def pytest_runtest_setup(item: pytest.Item) -> None:
     """Name the test's clause in its reports (JUnit XML shows it as a property)."""
     if item.get_closest_marker("fc_clause"):
@@ -153,75 +165,44 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_protocol(item: pytest.Item) -> Generator[None, object, object]:
-    """A clause or SDK test, from setup to teardown, under fc-contract's profile; the global random kept."""
+    """A clause or SDK test, from setup to teardown, under the run's profile; the global random kept."""
     if not _is_contract_test(item):
         return (yield)
-    state = random.getstate()
-    try:
-        with profiles.active(item.config.stash[stash.SETTINGS].profile):
-            return (yield)
-    finally:
-        random.setstate(state)
+    with _run(item.config).test():
+        return (yield)
 
 
 @pytest.hookimpl(wrapper=True)
 def pytest_fixture_setup(fixturedef: pytest.FixtureDef[object],
                          request: pytest.FixtureRequest) -> Generator[None, object, object]:
-    """Wire whatever the `fc_target` and `fc` fixtures return, the shipped ones or a conftest's overrides."""
+    """Hand the run whatever the `fc_target` and `fc` fixtures return, the shipped ones or a conftest's overrides."""
     value = yield
-    config = request.config
     if fixturedef.argname == "fc_target" and isinstance(value, Target):
-        config.stash[stash.TARGET] = value
-        config.stash[stash.WARNINGS] = config.stash.get(stash.WARNINGS, []) + value.warnings
+        _run(request.config).adopt_target(value)
     elif fixturedef.argname == "fc" and isinstance(value, Contract):
-        _wire(config, value)
+        _run(request.config).adopt(value)
     return value
-
-
-def _wire(config: pytest.Config, contract: Contract) -> None:
-    """The plugin's part of a Contract: replay knows the clause running, recording keeps every exchange."""
-    client, target = contract.client, config.stash.get(stash.TARGET, None)
-    if target is not None and target.replayer is not None and client.base_url == target.base_url.rstrip("/"):
-        target.replayer.registry.current_clause = lambda: client.clause
-        client.sleep = lambda _: None  # a recorded Retry-After need not be waited out again
-    if contract.settings.record and client.recording is None:
-        client.recording = []
-    config.stash[stash.CONTRACT] = contract
 
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Generator[None, object, object]:
-    """A failure's evidence (request as curl, response excerpt) travels in the report, for --fc-report."""
+    """The typed parts of a report (coverage, a failure's verdict and evidence) travel in its properties."""
     report = yield
-    contract = item.config.stash.get(stash.CONTRACT, None)
-    covered = contract.coverage.get(_clause(item), {}) if contract is not None else {}
-    if covered and call.when == "call" and isinstance(report, pytest.TestReport):
+    if not isinstance(report, pytest.TestReport):
+        return report
+    run = _run(item.config)
+    covered = run.findings.coverage.get(_clause(item), {})
+    if covered and call.when == "call":
         report.user_properties.append((COVERAGE, "; ".join(text for _, text in sorted(covered.items()))))
     failure = call.excinfo.value if call.excinfo is not None else None
-    if isinstance(failure, ContractFailure) and failure.exchange is not None and isinstance(report, pytest.TestReport):
-        report.user_properties.append((EVIDENCE, evidence_of(failure.exchange)))
-        if contract is not None and "(contract choice;" not in str(failure.msg):  # behaviour.diff: documented rule
-            contract.failed_requests.add((failure.exchange.method, failure.exchange.url))
+    if isinstance(failure, ContractFailure):
+        typed = Failure.of(failure.verdict)
+        report.user_properties.append((VERDICT, typed.to_json()))
+        if typed.evidence is not None:
+            report.user_properties.append((EVIDENCE, json.dumps(dataclasses.asdict(typed.evidence))))
+        if isinstance(failure.verdict, Verdict):
+            run.findings.verdicts.append(failure.verdict)
     return report
-
-
-
-def _clause(item: pytest.Item) -> str:
-    marker = item.get_closest_marker("fc_clause")
-    return str(marker.args[0]) if marker else ""
-
-
-def _find(exc: BaseException, kind: type[BaseException]) -> BaseException | None:
-    """`exc` or the first `kind` inside an exception group (hypothesis may group failures)."""
-    if isinstance(exc, kind):
-        return exc
-    if isinstance(exc, BaseExceptionGroup):
-        return next((found for inner in exc.exceptions if (found := _find(inner, kind))), None)
-    if isinstance(exc.__cause__, kind):  # hypothesis wraps a BaseException (pytest's Failed) in a flaky group
-        return exc.__cause__
-    if isinstance(exc.__context__, kind):  # or raises its own error while handling it (a stopped state machine)
-        return exc.__context__
-    return None
 
 
 @pytest.hookimpl(wrapper=True)
@@ -229,113 +210,63 @@ def pytest_runtest_call(item: pytest.Item) -> Generator[None, None, None]:
     """Count requests per clause; a replay miss fails the test; a spent budget or dead target stops the run."""
     if not _is_contract_test(item):
         return (yield)  # not a clause test: nothing here is fc-contract's business
-    contract = item.config.stash.get(stash.CONTRACT, None)
-    if contract is not None:
-        contract.client.clause = _clause(item)
-    target = item.config.stash.get(stash.TARGET, None)
-    # Seeded from the clause and test name, not the path: an installed copy replays what a clone recorded.
-    scope = clause_generation(f"fc-contract {_clause(item)} {item.name}") if item.get_closest_marker(
-        "fc_clause") else contextlib.nullcontext()
-    replayer = target.replayer if target is not None else None
+    run, clause = _run(item.config), _clause(item)
     try:
-        with scope, _replaying(replayer):
+        with run.clause(clause, item.name, getattr(item, "obj", None), generated=bool(clause)):
             return (yield)
     except BaseException as exc:
-        aborted, missed = _find(exc, RunAborted), _find(exc, ReplayMiss)
-        refused, throttled = _find(exc, RequestRefused), _find(exc, StillThrottled)
-        failed = _find(exc, ContractFailure) if isinstance(exc, BaseExceptionGroup) else None
-        if isinstance(failed, ContractFailure) and aborted is None and missed is None and refused is None:
-            raise ContractFailure(str(failed.msg), failed.exchange) from None  # one line, not a group's traceback
-        if aborted is None and missed is None and refused is None and throttled is None:
+        raised = Raised.of(exc, clause)
+        if raised is None:
             raise
-    if aborted is not None:
-        item.session.shouldfail = f"fc-contract: {aborted}"
-        item.config.stash[stash.ABORTED] = str(aborted)
-        pytest.fail(visible(f"[{getattr(aborted, 'clause', 'run')}] {aborted}; the run stops here"), pytrace=False)
-    if throttled is not None and missed is None and refused is None:
-        pytest.skip(visible(f"[{_clause(item)}] {throttled}"))
-    pytest.fail(visible(f"[{_clause(item) or 'replay'}] {missed or refused}"), pytrace=False)
-
-
-@contextlib.contextmanager
-def _replaying(replayer: Replayer | None) -> Iterator[None]:
-    """Replay (and refuse sockets) while a clause test runs, not while any other test does."""
-    if replayer is None:
-        yield
-        return
-    replayer.start()
-    try:
-        yield
-    finally:
-        replayer.pause()
+    if raised.stop is not None and raised.stop.stops_run:
+        item.session.shouldfail = f"fc-contract: {raised.stop.text}"
+        run.stopped(raised.stop)
+    if raised.skip:
+        pytest.skip(raised.skip)
+    verdict = raised.verdict or raised.stop
+    assert verdict is not None
+    raise ContractFailure(verdict) from None  # one line, not a group's traceback
 
 
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
-    """Write the cassettes (only after a run that was not aborted) and the request log."""
-    contract = session.config.stash.get(stash.CONTRACT, None)
-    if contract is None:
-        return
-    _clean_up_writes(session.config, contract)
-    if contract.settings.request_log:
-        write_request_log(Path(contract.settings.request_log), contract)
-    if contract.client.recording is not None:
-        aborted = session.config.stash.get(stash.ABORTED, None)
-        if exitstatus not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
-            aborted = aborted or pytest.ExitCode(exitstatus).name
-        why = aborted or session.config.stash[stash.COLLECTOR].incomplete()
-        if why:
-            contract.note(f"cassettes NOT written, the previous ones are kept: the recording did not complete ({why})")
-        else:
-            target = session.config.stash.get(stash.TARGET, None)
-            kind, described = (target.kind, target.description) if target else ("url", contract.client.base_url)
-            save_recording(contract, kind, described)
-
-
-def _clean_up_writes(config: pytest.Config, contract: Contract) -> None:
-    """Delete what a write clause created and could not delete itself (an interrupted run); say what was done."""
-    target = config.stash.get(stash.TARGET, None)
-    if target is not None and target.kind == "replay":  # nothing was written anywhere: nothing to clean or say
-        contract.created.clear()
-        return
-    left = cleanup(contract)
-    if contract.cleaned:
-        contract.note(f"writes: the configs put on {', '.join(contract.cleaned)} were deleted again"
-                      + ("" if left else "; nothing the run created is left"))
-    if left:
-        contract.note(f"writes: could NOT delete configs the run created, delete them by hand: {'; '.join(left)}")
+    """Clean up writes, write the request log and (after a whole run) the cassettes."""
+    run = _run(session.config)
+    if exitstatus == pytest.ExitCode.INTERRUPTED:
+        run.interrupted = True
+    incomplete = session.config.stash[stash.COLLECTOR].incomplete()
+    if exitstatus not in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
+        incomplete = incomplete or pytest.ExitCode(exitstatus).name
+    run.finish(incomplete)
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: pytest.Config) -> None:
-    """The clause table, the run's figures and notes; and the Markdown report when asked for."""
-    contract = config.stash.get(stash.CONTRACT, None)
-    conformance = config.stash[stash.COLLECTOR].conformance
-    sdk_reports = config.stash.get(stash.SDK_REPORTS, {})
-    target = config.stash.get(stash.TARGET, None)
-    if contract is None and not sdk_reports and not conformance.clauses:
+    """The clause table, the run's figures and notes; the Markdown report and the JSON results when asked for."""
+    run = _run(config)
+    if run.contract is None and not run.sdk_reports and not run.results.tests:
         return
-    run = summary_lines(contract, target.kind if target else "url") if contract is not None else []
-    run += [f"SDK {report.line()}" for report in sdk_reports.values()]
+    summary = terminal.summary(run)
     terminalreporter.section("fc-contract")
-    for line in config.stash.get(stash.WARNINGS, []):
+    for line in run.warnings:
         terminalreporter.write_line(visible(f"warning: {line}"), yellow=True)
-    for line in conformance.table() if conformance.clauses else []:
-        terminalreporter.write_line(visible(line), red=" FAILED " in line)
-    behaviour = contract.behaviour if contract is not None else []
-    if config.stash[stash.SETTINGS].baseline:
-        terminalreporter.write_line(f"behaviour diff against {config.stash[stash.SETTINGS].baseline}: "
-                                    f"{len(behaviour) or 'no'} differences")
-    for line in behaviour:
-        terminalreporter.write_line(visible(f"  {line}"), red=line.split(": ")[1].startswith("breaking"))
-    if config.stash[stash.SETTINGS].sdk_baseline:
-        differences = config.stash.get(stash.SDK_DIFFERENCES, [])
-        terminalreporter.write_line(f"SDK diff against {config.stash[stash.SETTINGS].sdk_baseline}: "
-                                    f"{len(differences) or 'no'} differences")
+    for line, failed in terminal.rows(run.results) if run.results.tests else []:
+        terminalreporter.write_line(visible(line), red=failed)
+    settings = run.settings
+    if settings.baseline:
+        behaviour = run.findings.behaviour
+        terminalreporter.write_line(f"behaviour diff against {settings.baseline}: {len(behaviour) or 'no'} differences")
+        for difference in behaviour:
+            terminalreporter.write_line(visible(f"  {difference}"), red=difference.kind is Kind.BREAKING)
+    if settings.sdk_baseline:
+        differences = run.findings.sdk
+        terminalreporter.write_line(f"SDK diff against {settings.sdk_baseline}: {len(differences) or 'no'} differences")
         for line in differences:
             terminalreporter.write_line(visible(f"  {line}"))
-    for line in run:
+    for line in summary:
         terminalreporter.write_line(visible(line))
-    path = config.stash[stash.SETTINGS].report
-    if path and not hasattr(config, "workerinput"):
-        where = contract.client.base_url if contract is not None else config.stash[stash.SETTINGS].target
-        conformance.write(Path(path), where, run, behaviour)
-        terminalreporter.write_line(f"conformance report written to {path}")
+    if hasattr(config, "workerinput"):
+        return
+    if settings.report:
+        markdown.write(Path(settings.report), run, summary)
+        terminalreporter.write_line(f"conformance report written to {settings.report}")
+    if settings.json:
+        json_results.write(Path(settings.json), run)

@@ -9,7 +9,7 @@ import pytest
 if TYPE_CHECKING:
     import requests
 
-    from fc_contract.plugin.targets import Target
+    from fc_contract.run.targets import Target
     from fc_contract.settings import Settings
 
 

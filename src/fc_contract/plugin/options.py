@@ -28,6 +28,8 @@ OPTIONS: dict[str, tuple[str, str]] = {
                         "aliyun-fc2), none; auto is acs3 for live and none otherwise"),
     "cassettes": ("", "cassette directory (default: the cassettes/ beside contracts/)"),
     "request_log": ("", "write every request the run sent (clause, method, URL) to this file"),
+    "json": ("", "write the run's results (every test's outcome and verdict, the clause table, the ending) to this "
+                 "file as one JSON document"),
     "report": ("", "write the conformance report (clauses, each failure's request and response) as Markdown"),
     "baseline": ("", "a cassette directory recorded from a trusted server: also send its requests to the target "
                      "and report every difference in behaviour (the clause behaviour.diff)"),
@@ -54,7 +56,6 @@ FLAGS: dict[str, str] = {
                     "service; without it a live run sends GET only",
 }
 TRUE = ("1", "true", "yes", "on")
-SETTINGS_KEY: pytest.StashKey[Settings] = pytest.StashKey()  # resolved once, in pytest_configure
 CHOICES = {"profile": ("dev", "ci", "thorough"), "invalid_input": ("reject", "lenient"),
            "signing": ("auto", "acs3", "fc", "none"), "baseline_compare": ("values", "shape"),
            "tokens_under_writes": ("stable", "any")}

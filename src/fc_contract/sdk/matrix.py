@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import argparse
 import importlib.metadata
+import json
 import re
 import shutil
 import subprocess
 import sys
 import sysconfig
-import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -124,38 +124,35 @@ def _last_line(text: str) -> str:
 
 
 def run(python: Path, out: Path, cassettes: Path | None = None) -> subprocess.CompletedProcess[str]:
-    """The SDK clauses under `python`, with a JUnit file and a snapshot in `out`."""
+    """The SDK clauses under `python`, with the run's JSON results and a snapshot in `out`."""
     out.mkdir(parents=True, exist_ok=True)
     command = [str(python), "-m", "pytest", str(CONTRACTS), "-p", "no:cacheprovider", "-q", "-p", "no:randomly",
-               f"--junitxml={out / 'junit.xml'}", f"--fc-sdk-snapshot={out / 'snapshot.json'}"]
+               f"--fc-json={out / 'results.json'}", f"--fc-sdk-snapshot={out / 'snapshot.json'}"]
     if cassettes is not None:
         command.append(f"--fc-cassettes={cassettes}")
     return subprocess.run(command, capture_output=True, text=True, timeout=1800)
 
 
-def outcomes(junit: Path, package: str) -> tuple[dict[str, str], str]:
-    """Clause -> outcome of `package`'s tests in a JUnit file (a clause's worst test wins), and a note on why when
-    every clause skipped or failed (the first reason given)."""
-    rank = ["skipped", "passed", "known defect present", "known defect gone: remove the xfail", "failed"]
+GONE = "known defect gone: remove the xfail"  # the outcome of a clause whose known defect this version lacks
+
+
+def outcomes(results: Path, package: str) -> tuple[dict[str, str], str]:
+    """Clause -> outcome of `package`'s tests in a run's JSON results (a clause's worst test wins), and a note on
+    why when every clause skipped or failed (the first reason given)."""
+    rank = ["skipped", "passed", "known defect present", GONE, "failed"]
     found: dict[str, str] = {}
     reasons: dict[str, str] = {}
-    for case in ET.parse(junit).getroot().iter("testcase"):
-        clause = next((p.get("value") for p in case.iter("property") if p.get("name") == "fc_clause"), None)
-        name = case.get("name", "")
-        if clause is None or clause == "sdk.baseline" or f"[{package}" not in name:
+    for test in json.loads(results.read_text(encoding="utf-8"))["tests"]:
+        clause, failure = test["clause"], test["failure"]
+        if clause == "sdk.baseline" or f"[{package}" not in test["nodeid"]:
             continue
-        skipped, failure = case.find("skipped"), case.find("failure")
-        if failure is None:
-            failure = case.find("error")
-        for kind, element in (("skipped", skipped), ("failed", failure)):
-            if element is not None:  # what was observed: the cause, not the request it was observed on
-                reasons.setdefault(kind, (element.get("message") or "").split("; observed ", 1)[-1][:160])
-        if failure is not None:
-            outcome = rank[3] if "remove the xfail" in (failure.get("message") or "") else "failed"
-        elif skipped is not None:
-            outcome = rank[2] if skipped.get("type") == "pytest.xfail" else "skipped"
-        else:
-            outcome = "passed"
+        if test["outcome"] == "skipped":  # what was observed: the cause, not the request it was observed on
+            reasons.setdefault("skipped", test["reason"][:160])
+        elif test["outcome"] in ("failed", "xpassed"):
+            reasons.setdefault("failed", str((failure or {}).get("observed") or test["reason"])[:160])
+        outcome = {"passed": "passed", "skipped": "skipped", "xfailed": rank[2]}.get(test["outcome"], "failed")
+        if failure is not None and failure.get("defect"):
+            outcome = rank[3]
         if rank.index(outcome) > rank.index(found.get(clause, "skipped")) or clause not in found:
             found[clause] = outcome
     kinds = set(found.values())
@@ -223,7 +220,7 @@ def matrix(arguments: list[str], root: Path, cassettes: Path | None = None) -> l
             continue
         out = root / "runs" / f"{package}-{version}"
         done = run(python, out, cassettes)
-        if not (out / "junit.xml").is_file():
+        if not (out / "results.json").is_file():
             rows.append(Row(package, version, problem=f"the SDK clauses did not run: {_last_line(done.stdout)}"))
             continue
         rows.append(Row(package, version, *_read(out, package)))
@@ -232,7 +229,7 @@ def matrix(arguments: list[str], root: Path, cassettes: Path | None = None) -> l
 
 def _read(out: Path, package: str) -> tuple[dict[str, str], Path, str, str]:
     """A run's outcomes for the row: outcomes, snapshot, problem (none: it ran), note."""
-    found, note = outcomes(out / "junit.xml", package)
+    found, note = outcomes(out / "results.json", package)
     return found, out / "snapshot.json", "", note
 
 
@@ -247,7 +244,7 @@ def main(arguments: list[str], root: Path = Path(".nox-sdk")) -> int:
             f"  {line}" for line in changes(rows))]:
         print(line)
     bad = any(row.problem or "failed" in row.outcomes.values() or any(
-        o.startswith("known defect gone") for o in row.outcomes.values()) for row in rows)
+        o == GONE for o in row.outcomes.values()) for row in rows)
     return 1 if bad else 0
 
 

@@ -26,6 +26,11 @@ PROFILES = {
 }
 
 
+def derandomized(name: str) -> bool:
+    """The profile sends the same requests every run (what a recording needs)."""
+    return bool(PROFILES[name].derandomize)
+
+
 def register() -> None:
     """Register every profile as fc-<name>, loading none."""
     for profile, value in PROFILES.items():
