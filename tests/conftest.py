@@ -36,26 +36,40 @@ def server(session_server: Server) -> Server:
 
 
 @pytest.fixture
-def run_contracts(pytester: pytest.Pytester) -> Callable[..., Verdict]:
-    """Run `pytest contracts` in this process with the given options (in pytester's directory); returns a Verdict."""
+def in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A run's working directory of its own (not pytester's: it unloads every module a test imported, so that
+    each test would pay for importing the suite's dependencies again)."""
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+@pytest.fixture
+def run_contracts(in_tmp: Path, session_server: Server) -> Callable[..., Verdict]:
+    """Run `pytest contracts` in this process with the given options (in a directory of its own); returns a Verdict.
+
+    Aimed at the session's server, a reference-server app (FakeFC or a variant) is called through a requests
+    adapter; anything else there (the fault middleware, a hanging app) is served for real, over a socket.
+    """
     runs = itertools.count()
 
     def run(*args: str) -> Verdict:
         given = [a.removeprefix("--junitxml=") for a in args if a.startswith("--junitxml=")]
-        junit = Path(given[-1]) if given else pytester.path / f"junit-{next(runs)}.xml"
-        return run_in_process(*[a for a in args if not a.startswith("--junitxml=")], junit=junit)
+        junit = Path(given[-1]) if given else in_tmp / f"junit-{next(runs)}.xml"
+        aimed = f"--fc-target={session_server.url}" in args and isinstance(session_server.app, FakeFC)
+        return run_in_process(*[a for a in args if not a.startswith("--junitxml=")], junit=junit,
+                              app=session_server.app if aimed else None)
 
     return run
 
 
 @pytest.fixture
-def judge(session_server: Server, pytester: pytest.Pytester) -> Callable[..., Verdict]:
+def judge(session_server: Server, in_tmp: Path) -> Callable[..., Verdict]:
     """judge(app, *options): the suite in this process against a WSGI app, called through a requests adapter."""
     runs = itertools.count()
 
     def run(app: WSGIApp, *args: str) -> Verdict:
         return run_in_process(f"--fc-target={session_server.url}", *args, app=app,
-                              junit=pytester.path / f"junit-{next(runs)}.xml")
+                              junit=in_tmp / f"junit-{next(runs)}.xml")
 
     return run
 

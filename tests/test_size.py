@@ -6,7 +6,6 @@ import re
 from collections.abc import Callable
 
 from fc_contract.fake import FakeFC, seed_store
-from fc_contract.fake.server import Server
 from harness import Verdict
 from variants import MUTANTS
 
@@ -15,11 +14,13 @@ CHOICE = "(contract choice; --fc-invalid-input=lenient relaxes it)"
 
 
 def _coverage(verdict: Verdict) -> dict[str, str]:
-    return dict(re.findall(r"^coverage ([a-z.]+): (.*)$", verdict.output, re.MULTILINE))
+    """What each clause covered, from the run's typed results (the terminal's coverage lines render them)."""
+    assert verdict.run is not None
+    return verdict.run.results.coverage()
 
 
-def test_a_small_listing_is_covered_at_every_limit(server: Server, run_contracts: Run) -> None:
-    verdict = run_contracts(f"--fc-target={server.url}")
+def test_a_small_listing_is_covered_at_every_limit(judge: Run) -> None:
+    verdict = judge(FakeFC(seed_store(45)))
     assert verdict.exit_code == 0, verdict.output
     coverage = _coverage(verdict)
     for clause in ("pagination.termination", "pagination.consistency", "response.shape"):
@@ -27,9 +28,8 @@ def test_a_small_listing_is_covered_at_every_limit(server: Server, run_contracts
     assert coverage["limit.bounds"].startswith("single pages at limits 1..100, all (100 requests); walks at 100 of")
 
 
-def test_a_large_listing_is_covered_by_the_stated_selection(server: Server, run_contracts: Run) -> None:
-    server.app = FakeFC(seed_store(250))
-    verdict = run_contracts(f"--fc-target={server.url}", "--fc-max-requests=800")
+def test_a_large_listing_is_covered_by_the_stated_selection(judge: Run) -> None:
+    verdict = judge(FakeFC(seed_store(250)), "--fc-max-requests=800")
     assert verdict.exit_code == 0, verdict.output
     line = _coverage(verdict)["pagination.termination"]
     walked = re.match(r"walks at (\d+) of 100 limits \(([0-9., ]+)\) and without limit: boundaries \((\d+) requests\); "
@@ -40,9 +40,8 @@ def test_a_large_listing_is_covered_by_the_stated_selection(server: Server, run_
     assert "raise --fc-max-requests" in line
 
 
-def test_a_listing_beyond_max_pages_skips_saying_how_to_read_it(server: Server, run_contracts: Run) -> None:
-    server.app = FakeFC(seed_store(350))  # 2 pages and one more may be read: 300 configs
-    verdict = run_contracts(f"--fc-target={server.url}", "--fc-max-pages=2")
+def test_a_listing_beyond_max_pages_skips_saying_how_to_read_it(judge: Run) -> None:
+    verdict = judge(FakeFC(seed_store(350)), "--fc-max-pages=2")  # 2 pages and one more may be read: 300 configs
     assert verdict.exit_code == 0, verdict.output
     assert "more than 300 configs (it reads --fc-max-pages=2 pages of limit=100 and one more); raise --fc-max-pages" \
         in verdict.output
@@ -50,19 +49,25 @@ def test_a_listing_beyond_max_pages_skips_saying_how_to_read_it(server: Server, 
     assert "runaway" not in verdict.output
 
 
-def test_a_failure_resting_on_a_contract_choice_says_so(server: Server, run_contracts: Run) -> None:
-    server.app = MUTANTS["accepts-101"].build()
-    verdict = run_contracts(f"--fc-target={server.url}")
+def _choices(verdict: Verdict) -> set[str | None]:
+    """The basis of each failure: the switch that relaxes it, or None for the documentation's own rule."""
+    assert verdict.run is not None
+    return {test.failure.choice for test in verdict.run.results.failures() if test.failure is not None}
+
+
+def test_a_failure_resting_on_a_contract_choice_says_so(judge: Run) -> None:
+    verdict = judge(MUTANTS["accepts-101"].build())
     assert re.search(r"^\[limit\.bounds\] limit='101': expected 400 InvalidArgument in the FC error shape "
                      + re.escape(CHOICE), verdict.output, re.MULTILINE), verdict.output
-    lenient = run_contracts(f"--fc-target={server.url}", "--fc-invalid-input=lenient")
+    assert _choices(verdict) == {"--fc-invalid-input=lenient"}
+    lenient = judge(MUTANTS["accepts-101"].build(), "--fc-invalid-input=lenient")
     assert lenient.exit_code == 0, lenient.output
 
 
-def test_a_failure_resting_on_the_documentation_does_not(server: Server, run_contracts: Run) -> None:
-    server.app = MUTANTS["limit-plus-one"].build()
-    verdict = run_contracts(f"--fc-target={server.url}")
+def test_a_failure_resting_on_the_documentation_does_not(judge: Run) -> None:
+    verdict = judge(MUTANTS["limit-plus-one"].build())
     assert verdict.failed_clauses == {"limit.bounds"}
+    assert _choices(verdict) == {None}
     assert CHOICE not in verdict.output
 
 

@@ -14,7 +14,7 @@ from fc_contract.cassettes.format import Cassette
 from fc_contract.run.engine import Run
 from fc_contract.run.targets import load_cassettes
 from fc_contract.sdk import adapters, snapshot
-from fc_contract.sdk.replay import Call, SdkReport, calls_of, replay
+from fc_contract.sdk.replay import Call, SdkReport, calls_of, replay_all
 from fc_contract.settings import Settings
 
 VARIANTS = [(name, mode) for name in sorted(adapters.FACTORIES) for mode in adapters.FACTORIES[name].modes]
@@ -65,7 +65,7 @@ def sdk_calls(sdk: adapters.Sdk, sdk_mode: str, sdk_cassettes: list[Cassette],
     """Every recorded request the SDK can express, replayed through it (in `sdk_mode`) once for all SDK clauses."""
     key = (sdk.name, sdk.version, sdk_mode)
     if key not in sdk_replayed:
-        sdk_replayed[key] = [replay(sdk, call, sdk_mode) for call in calls_of(sdk_cassettes)]
+        sdk_replayed[key] = replay_all(sdk, calls_of(sdk_cassettes), sdk_mode)
     return sdk_replayed[key]
 
 
@@ -76,7 +76,7 @@ def sdk_snapshot(fc_sdks: dict[str, adapters.Sdk | str], sdk_cassettes: list[Cas
     for sdk in (s for s in fc_sdks.values() if not isinstance(s, str)):
         for mode in sdk.modes:
             if (sdk.name, sdk.version, mode) not in sdk_replayed:
-                sdk_replayed[(sdk.name, sdk.version, mode)] = [replay(sdk, c, mode) for c in calls_of(sdk_cassettes)]
+                sdk_replayed[(sdk.name, sdk.version, mode)] = replay_all(sdk, calls_of(sdk_cassettes), mode)
     return snapshot.snapshot(sdk_replayed)
 
 

@@ -79,6 +79,28 @@ class _BoundedLoader(yaml.SafeLoader):
             self.depth -= 1
 
 
+_FAST = getattr(yaml, "CSafeLoader", None)  # libyaml, where PyYAML was built with it: replay's YAML ten times faster
+
+
+def _parse(text: str) -> Any:
+    """The YAML document, within the bounds _BoundedLoader keeps; with libyaml, the same bounds over its events."""
+    if _FAST is None:
+        return yaml.load(text, Loader=_BoundedLoader)
+    open_ = 0  # collections open around the next node: a node inside MAX_DEPTH of them is too deep, as above
+    for event in yaml.parse(text, Loader=_FAST):
+        if isinstance(event, yaml.AliasEvent):
+            raise yaml.composer.ComposerError(None, None, "an alias (*name): cassettes may not use them",
+                                              event.start_mark)  # type: ignore[arg-type]
+        if isinstance(event, yaml.NodeEvent) and open_ >= MAX_DEPTH:
+            raise yaml.composer.ComposerError(None, None, f"nested deeper than {MAX_DEPTH} levels",
+                                              event.start_mark)  # type: ignore[arg-type]
+        if isinstance(event, yaml.CollectionStartEvent):
+            open_ += 1
+        elif isinstance(event, yaml.CollectionEndEvent):
+            open_ -= 1
+    return yaml.load(text, Loader=_FAST)
+
+
 def _read(path: Path) -> Any:
     """The parsed YAML of a cassette, within the bounds above; CassetteError otherwise."""
     try:
@@ -91,7 +113,7 @@ def _read(path: Path) -> Any:
     except UnicodeDecodeError as exc:
         raise _problem(path, f"not UTF-8 text (byte {exc.start})") from None
     try:
-        return yaml.load(text, Loader=_BoundedLoader)
+        return _parse(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"{path}:{mark.line + 1}" if mark is not None else str(path)

@@ -98,23 +98,34 @@ def calls_of(cassettes: list[Cassette]) -> list[Call]:
     return calls
 
 
-def replay(sdk: Sdk, call: Call, mode: str = "sync") -> Call:
-    """Send `call` through the SDK (its sync or async method) against exactly its recorded answer."""
-    with serving(sdk, mode, [call.interaction]) as (send, sent):
+def replay(sdk: Sdk, call: Call, mode: str = "sync", runner: asyncio.Runner | None = None) -> Call:
+    """Send `call` through the SDK (its sync or async method) against exactly its recorded answer.
+
+    `runner`: the event loop async calls run in (a new one per call without it).
+    """
+    with serving(sdk, mode, [call.interaction], runner) as (send, sent):
         call.outcome = send(call.service, call.function, call.limit, call.next_token, call.headers)
         call.sent = sent[0] if sent else None
     return call
+
+
+def replay_all(sdk: Sdk, calls: list[Call], mode: str = "sync") -> list[Call]:
+    """Each of `calls` replayed as `replay` does, the async ones in one event loop (not one loop a call)."""
+    with asyncio.Runner() as runner:
+        return [replay(sdk, call, mode, runner) for call in calls]
 
 
 Send = Callable[[str, str, "int | None", "str | None", dict[str, str]], Outcome]
 
 
 @contextmanager
-def serving(sdk: Sdk, mode: str, interactions: list[Interaction]) -> Iterator[tuple[Send, list[Sent]]]:
+def serving(sdk: Sdk, mode: str, interactions: list[Interaction],
+            runner: asyncio.Runner | None = None) -> Iterator[tuple[Send, list[Sent]]]:
     """The SDK's call in `mode`, answered by `interactions` in recorded order; and what it sent, as it goes."""
     if mode == "async":
+        run = runner.run if runner is not None else asyncio.run
         with aio.serving(interactions, REPLAY_BASE) as sent:
-            yield (lambda *args: asyncio.run(sdk.call_async(*args))), sent
+            yield (lambda *args: run(sdk.call_async(*args))), sent
         return
     replayer = Replayer([Cassette(Path("<sdk>"), {}, interactions)], REPLAY_BASE)
     replayer.start()
