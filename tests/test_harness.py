@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import re
 import threading
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -103,3 +105,21 @@ def test_the_markdown_report_names_the_failing_clauses_with_evidence(server: Ser
     xml = junit.read_text()
     assert '<property name="fc_clause" value="limit.bounds"' in xml
     assert '<property name="fc_clause" value="schema.fuzz"' in xml
+
+
+def test_the_json_results_are_the_typed_results(judge: Callable[..., Verdict], tmp_path: Path) -> None:
+    """--fc-json writes what the run's results hold: each failure's verdict with its basis, the table, the ending."""
+    out = tmp_path / "results.json"
+    verdict = judge(MUTANTS["accepts-101"].build(), f"--fc-json={out}")
+    document = json.loads(out.read_text())
+    assert verdict.run is not None
+    assert document["format"] == 1
+    assert document["ending"] == verdict.run.ending().value == "failed"
+    assert {c for c, row in document["clauses"].items() if row["verdict"] == "FAILED"} == verdict.failed_clauses
+    failures = [t["failure"] for t in document["tests"] if t["outcome"] == "failed"]
+    assert failures
+    assert all(f["choice"] == "--fc-invalid-input=lenient" for f in failures), failures
+    assert all(f["text"].startswith(f"[{f['clause']}] ") and f["evidence"]["curl"].startswith("curl ")
+               for f in failures)
+    assert verdict.run.contract is not None
+    assert sum(document["requests"].values()) == verdict.run.contract.client.sent
