@@ -81,7 +81,9 @@ def test_staleness_names_what_a_partial_run_can_know() -> None:
     assert stale.describe(complete=True) == ("1 requests it lacks (the first: GET /x?limit=00); "
                                              "3 recorded requests no longer sent")
     assert stale.describe(complete=False) == "1 requests it lacks (the first: GET /x?limit=00)"
-    assert Staleness([], unused=3).describe(complete=False) == ""
+    assert stale.stale(complete=False)
+    assert not Staleness([], unused=3).stale(complete=False)
+    assert Staleness([], unused=3).stale(complete=True)
 
 
 _SETTINGS = {"target": "replay", "service": "s", "function": "f", "profile": "ci", "invalid_input": "reject",

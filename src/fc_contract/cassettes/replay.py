@@ -99,6 +99,10 @@ class Staleness:
     missed: list[str]
     unused: int
 
+    def stale(self, complete: bool) -> bool:
+        """The cassette no longer matches its clause: it lacks a request, or (after a whole run) holds unsent ones."""
+        return bool(self.missed or (complete and self.unused))
+
     def describe(self, complete: bool) -> str:
         parts = [f"{len(self.missed)} requests it lacks (the first: {self.missed[0]})"] if self.missed else []
         return "; ".join(parts + ([f"{self.unused} recorded requests no longer sent"] if complete and self.unused

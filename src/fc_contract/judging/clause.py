@@ -37,10 +37,6 @@ class Clause:
                 choice: Choice | None = None) -> Verdict:
         return Verdict(self.id, what, expected, observed, choice, (exchange,) if exchange is not None else ())
 
-    def message(self, what: str, expected: str, observed: str, exchange: Exchange | None = None,
-                choice: Choice | None = None) -> str:
-        return str(self.verdict(what, expected, observed, exchange, choice))
-
     def fail(self, what: str, expected: str, observed: str, exchange: Exchange | None = None,
              choice: Choice | None = None) -> NoReturn:
         """Fail the test; `choice` when the expectation is the contract's choice, not the documentation's."""

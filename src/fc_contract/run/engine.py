@@ -189,7 +189,7 @@ class Run:
         """One warning per cassette whose clause now sends other requests than it holds (a partial run: misses only)."""
         return [f"{cassette_path(self.settings.cassette_dir, clause).name}: the clause {clause} now sends other "
                 f"requests than were recorded ({how.describe(complete)}); re-record it with --fc-record"
-                for clause, how in stale.items() if clause and how.describe(complete)]
+                for clause, how in stale.items() if clause and how.stale(complete)]
 
     def _clean_up_writes(self, contract: Contract) -> None:
         """Delete what a write clause created and could not delete itself (an interrupted run); say what was done."""
