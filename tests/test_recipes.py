@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
 import re
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -18,7 +20,16 @@ RECIPES = dict(RECIPE.findall((ROOT / "README.md").read_text(encoding="utf-8")))
 
 
 @pytest.fixture
-def project(tmp_path: Path) -> Path:
+def readme_ports(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """The README's ports (9000, Prism's 4010) for one recipe at a time, whichever pytest-xdist worker runs it."""
+    lock = tmp_path_factory.getbasetemp().parent / "fc-contract-readme-ports.lock"  # shared by the workers
+    with lock.open("w") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        yield
+
+
+@pytest.fixture
+def project(tmp_path: Path, readme_ports: None) -> Path:
     """A copy of the project's files, sharing the .venv the README's test command made."""
     if not (ROOT / ".venv" / "bin" / "pytest").exists():
         pytest.skip("the recipes use .venv: run the README's test command first (as .ci/run does)")
@@ -86,7 +97,7 @@ def test_re_record_the_cassettes(project: Path, recipe: str) -> None:
     assert len(re.findall(r"^[a-z.-]+ +passed +\d+ +0 +\d+", result.stdout, re.MULTILINE)) == 12 + 8, result.stdout
 
 
-def test_the_ci_recipe_runs_the_command_through_pipx_from_a_wheel(wheel: Path, tmp_path: Path) -> None:
+def test_the_ci_recipe_runs_the_command_through_pipx_from_a_wheel(wheel: Path, tmp_path: Path, readme_ports: None) -> None:
     """As a job of a project in another language would: pipx from the registry, fc-contract from the wheel."""
     tools, job = tmp_path / "pipx", tmp_path / "job"
     job.mkdir()
