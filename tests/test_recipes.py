@@ -97,7 +97,8 @@ def test_re_record_the_cassettes(project: Path, recipe: str) -> None:
     assert len(re.findall(r"^[a-z.-]+ +passed +\d+ +0 +\d+", result.stdout, re.MULTILINE)) == 12 + 8, result.stdout
 
 
-def test_the_ci_recipe_runs_the_command_through_pipx_from_a_wheel(wheel: Path, tmp_path: Path, readme_ports: None) -> None:
+def test_the_ci_recipe_runs_the_command_through_pipx_from_a_wheel(wheel: Path, tmp_path: Path,
+                                                                  readme_ports: None) -> None:
     """As a job of a project in another language would: pipx from the registry, fc-contract from the wheel."""
     tools, job = tmp_path / "pipx", tmp_path / "job"
     job.mkdir()
