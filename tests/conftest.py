@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from fc_contract.fake import FakeFC, seed_store
+from fc_contract.fake.faults import Faulty
 from fc_contract.fake.server import Server
 from fc_contract.http.wsgi import WSGIApp
 from harness import CONTRACTS, ROOT, Verdict, run_in_process
@@ -47,15 +48,17 @@ def in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def run_contracts(in_tmp: Path, session_server: Server) -> Callable[..., Verdict]:
     """Run `pytest contracts` in this process with the given options (in a directory of its own); returns a Verdict.
 
-    Aimed at the session's server, a reference-server app (FakeFC or a variant) is called through a requests
-    adapter; anything else there (the fault middleware, a hanging app) is served for real, over a socket.
+    Aimed at the session's server, a reference-server app (FakeFC, a variant, or faults an app can show) is called
+    through a requests adapter; anything else there (a hang, a reset, a short body) is served for real, over a socket.
     """
     runs = itertools.count()
 
     def run(*args: str) -> Verdict:
         given = [a.removeprefix("--junitxml=") for a in args if a.startswith("--junitxml=")]
         junit = Path(given[-1]) if given else in_tmp / f"junit-{next(runs)}.xml"
-        aimed = f"--fc-target={session_server.url}" in args and isinstance(session_server.app, FakeFC)
+        app = session_server.app
+        in_process = isinstance(app, FakeFC) or (isinstance(app, Faulty) and not app.needs_socket)
+        aimed = f"--fc-target={session_server.url}" in args and in_process
         return run_in_process(*[a for a in args if not a.startswith("--junitxml=")], junit=junit,
                               app=session_server.app if aimed else None)
 

@@ -24,6 +24,7 @@ from fc_contract.fake.wire import Request, Response
 StartResponse = Callable[..., Any]
 HTTP_FAULTS = ("latency", "hang", "html-500", "reset", "truncated", "big", "not-json", "throttle")
 TOKEN_FAULTS = ("endless-tokens", "cyclic-tokens")
+SOCKET_FAULTS = ("hang", "reset", "truncated", "latency")  # what only a socket shows: timeouts, a reset, a short body
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,11 @@ class Faulty:
         self.faults = [f for f in faults if f.kind in HTTP_FAULTS]
         self.counter = itertools.count(1)
         self.released = threading.Event()  # set it to let hung requests go
+
+    @property
+    def needs_socket(self) -> bool:
+        """True when a fault shows only over a real connection (fc_contract.http.wsgi cannot call it in-process)."""
+        return any(f.kind in SOCKET_FAULTS for f in self.faults)
 
     def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
         number = next(self.counter)

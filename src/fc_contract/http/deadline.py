@@ -1,14 +1,17 @@
 """One wall-clock deadline per request (connect, headers and body together) that no server can stretch.
 
 Socket timeouts bound each read, not their sum: a server that drips one byte of a header or body
-every half second never trips them. A timer shuts down the socket the requesting thread is blocked
-on when the deadline passes; the blocked read then fails at once, and the client says why.
+every half second never trips them. A watchdog thread shuts down the socket the requesting thread is
+blocked on when the deadline passes; the blocked read then fails at once, and the client says why.
 """
 
 from __future__ import annotations
 
+import heapq
+import itertools
 import socket
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
 from typing import Any
@@ -62,6 +65,52 @@ def install(session: Any) -> None:
             session.mount(prefix, _DeadlineAdapter())
 
 
+class _Watchdog:
+    """One daemon thread that runs each armed callback when its time comes, unless it was cancelled first.
+
+    A thread per request (threading.Timer) cost as much as a request to an app in the same process.
+    """
+
+    def __init__(self) -> None:
+        self._due: list[tuple[float, int, Callable[[], None]]] = []
+        self._cancelled: set[int] = set()
+        self._wake = threading.Condition()
+        self._numbers = itertools.count()
+        self._thread: threading.Thread | None = None
+
+    def arm(self, seconds: float, callback: Callable[[], None]) -> int:
+        with self._wake:
+            number = next(self._numbers)
+            heapq.heappush(self._due, (time.monotonic() + max(seconds, 0.0), number, callback))
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._run, name="fc-contract-deadlines", daemon=True)
+                self._thread.start()
+            self._wake.notify()
+            return number
+
+    def cancel(self, number: int) -> None:
+        with self._wake:
+            self._cancelled.add(number)
+
+    def _run(self) -> None:
+        while True:
+            with self._wake:
+                while self._due and self._due[0][1] in self._cancelled:
+                    self._cancelled.discard(heapq.heappop(self._due)[1])
+                if not self._due:
+                    self._wake.wait()
+                    continue
+                when, _, callback = self._due[0]
+                if when > time.monotonic():
+                    self._wake.wait(when - time.monotonic())
+                    continue
+                heapq.heappop(self._due)
+            callback()
+
+
+_WATCHDOG = _Watchdog()
+
+
 @contextmanager
 def deadline(seconds: float) -> Iterator[Callable[[], bool]]:
     """Cut the calling thread's request after `seconds`; yields a function that says whether it was cut."""
@@ -74,11 +123,9 @@ def deadline(seconds: float) -> Iterator[Callable[[], bool]]:
             with suppress(OSError):
                 sock.shutdown(socket.SHUT_RDWR)
 
-    timer = threading.Timer(max(seconds, 0.0), expire)
-    timer.daemon = True
-    timer.start()
+    armed = _WATCHDOG.arm(seconds, expire)
     try:
         yield fired.is_set
     finally:
-        timer.cancel()
+        _WATCHDOG.cancel(armed)
         _IN_USE.pop(ident, None)
