@@ -3,8 +3,9 @@
 Documented (API reference, ListFunctionAsyncInvokeConfigs, request parameter `limit`): "The maximum
 number of resources to return. Default value: 20. The value cannot exceed 100. The number of returned
 configurations is less than or equal to the specified number."
-Contract choice (not documented): 0, negatives, over 100, non-integers and "" get 400
-InvalidArgument; --fc-invalid-input=lenient accepts any 4xx, or a clamped page for integers.
+Contract choices (not documented): 0, negatives, over 100, non-integers and "" get 400
+InvalidArgument, and pages without limit are as full as those of limit=20 where the listing goes on;
+--fc-invalid-input=lenient accepts any 4xx, or a clamped page for integers, and shorter default pages.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import re
 from hypothesis import example, given
 from hypothesis import strategies as st
 
-from fc_contract import LIMITS, Clause, Contract, Exchange, expect_error, expect_page, spans
+from fc_contract import LIMITS, Clause, Contract, Exchange, Walk, expect_error, expect_page, spans
 
 CLAUSE = Clause("limit.bounds")
 pytestmark = CLAUSE.mark
@@ -53,6 +54,44 @@ def test_an_omitted_limit_means_20(fc: Contract) -> None:
     page = fc.page()
     configs = expect_page(CLAUSE, page, "no limit")
     CLAUSE.check(len(configs) <= 20, "no limit (default 20)", "at most 20 configs", f"{len(configs)}", page)
+
+
+def _full_pages(walk: Walk) -> list[int]:
+    """The sizes of a walk's pages before its last: a last page is short because the listing ends there."""
+    return walk.page_sizes[:-1] if walk.complete else walk.page_sizes
+
+
+def test_an_omitted_limit_serves_the_pages_limit_20_does(fc: Contract) -> None:
+    """The default is 20, not merely at most 20: pages short at both are conforming, shorter ones without limit not.
+
+    Compares the pages of the no-limit and limit=20 walks position by position, before either's last page
+    (from the planned walks; without them, the first page of each). A contract choice: "less than or equal
+    to the specified number" lets a server serve fewer, but not consistently fewer for the default alone.
+    """
+    fc.truth(CLAUSE, skip_if_broken=True)
+    if not fc.strict:
+        return  # --fc-invalid-input=lenient: at most 20 (test_an_omitted_limit_means_20) is all it asks
+    planned = fc.plan().limits
+    if None in planned and 20 in planned:
+        default, twenty = fc.walk(None), fc.walk(20)
+        pairs = list(zip(_full_pages(default), _full_pages(twenty), strict=False))
+        evidence = default.pages[0]
+    else:
+        first_default, first_twenty = fc.page(), fc.first_page(20)
+        sizes = [len(expect_page(CLAUSE, e, w)) for e, w in ((first_default, "no limit"), (first_twenty, "limit=20"))]
+        pairs = [(sizes[0], sizes[1])] if _more(first_default) and _more(first_twenty) else []
+        evidence = first_default
+    shorter = [n for n, (a, b) in enumerate(pairs, start=1) if a < b]
+    CLAUSE.check(not pairs or len(shorter) < len(pairs), "pages without limit (default 20)",
+                 "as many configs as limit=20 gets at the same position",
+                 "; ".join(f"page {n}: {pairs[n - 1][0]} where limit=20 got {pairs[n - 1][1]}" for n in shorter[:4]),
+                 evidence, choice=fc.choice)
+
+
+def _more(exchange: Exchange) -> bool:
+    """True when a page's nextToken says more pages follow."""
+    data = exchange.json()
+    return isinstance(data, dict) and data.get("nextToken") not in ("", None)
 
 
 def _invalid(value: str) -> bool:
