@@ -5,12 +5,14 @@ the value of the limit parameter, the nextToken parameter is returned. You can u
 parameter to query the next page of results." The last page has been observed with nextToken "";
 "", null and an absent nextToken all end the listing. A walk of N configs with limit L must end
 within ceil(N/L)+1 requests (L being the smallest page actually served, as pages may be shorter);
-a token that comes back is a loop, reported at once.
+a token that comes back is a loop, reported at once. On a listing others write to while it is walked,
+N follows the configs the walk sees, up to half as many again as the ground truth's (at least ten more)
+(fc_contract.judging.walker.observed_total): a listing that grows faster than it can be read never ends.
 """
 
 from __future__ import annotations
 
-from fc_contract import TRUTH_LIMIT, Clause, Contract, End, Walk, request_bound
+from fc_contract import TRUTH_LIMIT, Clause, Contract, End, Walk, observed_total, request_bound
 
 CLAUSE = Clause("pagination.termination")
 pytestmark = CLAUSE.mark
@@ -21,8 +23,12 @@ def _judge(walk: Walk, total: int | None) -> None:
     if walk.end in (End.REPEAT, End.CYCLE):
         CLAUSE.fail(what, "every nextToken new until the last page", f"{walk.end.value}: {walk.detail}", walk.last)
     if walk.end is End.CAP:
-        bound = (f"a last page within {request_bound(walk, total)} requests for {total} configs"
-                 if total is not None else "a last page, the last requests serving no new config")
+        if total is None:
+            bound = "a last page, the last requests serving no new config"
+        else:
+            size = observed_total(total, len({repr(q) for q in walk.qualifiers()}))
+            grew = f" ({total} when the listing was first walked)" if size > total else ""
+            bound = f"a last page within {request_bound(walk, size)} requests for {size} configs{grew}"
         CLAUSE.fail(what, bound, walk.detail, walk.last)
     if walk.end not in (End.LAST_PAGE, End.OVER_ALLOWANCE):  # over its allowance: unjudged, and noted
         CLAUSE.fail(what, "every page a 200 until the last one", f"page {len(walk.pages)}: {walk.detail}", walk.last)

@@ -8,9 +8,11 @@ from fc_contract.fake import FakeFC, seed_store
 from fc_contract.fake.faults import EndlessTokens
 from fc_contract.fake.server import Server, serve
 from fc_contract.http.client import Client
+from fc_contract.judging.expect import difference
 from fc_contract.judging.spec import Spec
-from fc_contract.judging.walker import End, page_bound, walk
-from variants import RepeatsToken, ShortPages
+from fc_contract.judging.verdict import Changes
+from fc_contract.judging.walker import End, observed_total, page_bound, walk
+from variants import GrowsEndlessly, RepeatsToken, ShortPages
 
 
 @pytest.fixture
@@ -92,3 +94,37 @@ def test_a_walk_keeps_no_more_page_bytes_than_allowed(server: Server, client: Cl
     assert result.end is End.OVER_ALLOWANCE
     assert sum(len(page.body) for page in result.pages[:-1]) <= 5000
     assert "bytes the walks may keep" in result.detail
+
+
+def test_a_listing_that_grows_while_it_is_walked_ends_within_its_observed_size(server: Server, client: Client) -> None:
+    """One config more with every page: 46 configs at the start, and the limit=5 walk still reaches the end."""
+    app = GrowsEndlessly(seed_store(45))
+    server.app = app
+    result = walk(client, "demo-service", "helloworld", 5, max_pages=100, total=46)
+    assert result.end is End.LAST_PAGE, result.detail
+    assert len(set(result.qualifiers())) > 46
+    server.app = GrowsEndlessly(seed_store(45))
+    endless = walk(client, "demo-service", "helloworld", 1, max_pages=1000, total=46)
+    assert endless.end is End.CAP  # it gains one config a page on a walk that reads one: it never ends
+    assert len(endless.pages) == observed_total(46, 10_000) + 1
+    assert "46 when the listing was first walked" in endless.detail
+
+
+@pytest.mark.parametrize(("total", "distinct", "bound"), [(46, 40, 46), (46, 50, 50), (46, 500, 69), (4, 30, 14)])
+def test_the_observed_size_follows_growth_up_to_half_again(total: int, distinct: int, bound: int) -> None:
+    assert observed_total(total, distinct) == bound
+
+
+def test_changes_name_what_came_and_went_and_what_stayed() -> None:
+    changes = Changes(["a", "b", "c"], [["a", "c", "d"], ["a", "d", "e"]])
+    assert (changes.added, changes.removed, changes.stable()) == (["d", "e"], ["b", "c"], ["a"])
+    assert changes.changed
+    assert changes.describe() == "+2 / \u22122 configs"
+    assert not Changes(["a"], [["a"]]).changed
+
+
+def test_a_difference_names_its_first_position_with_items_either_side() -> None:
+    assert difference(list("abcdefgh"), list("abcxefgh")) == (
+        3, "at 3: ...['b', 'c', 'd', 'e', 'f']...", "at 3: ...['b', 'c', 'x', 'e', 'f']...")
+    assert difference(list("ab"), list("abc")) == (2, "at 2: ['a', 'b'] (ends after 2)", "at 2: ['a', 'b', 'c']")
+    assert difference(["a"], ["a"]) is None

@@ -20,10 +20,12 @@ _PUBLIC = {
     "Clause": "fc_contract.judging.clause", "ContractFailure": "fc_contract.judging.clause",
     "Choice": "fc_contract.judging.verdict", "Verdict": "fc_contract.judging.verdict",
     "expect_page": "fc_contract.judging.expect", "expect_error": "fc_contract.judging.expect",
+    "difference": "fc_contract.judging.expect",
     # what a clause judges with
     "Contract": "fc_contract.judging.contract", "Exchange": "fc_contract.http.exchange",
     "walk": "fc_contract.judging.walker", "Walk": "fc_contract.judging.walker", "End": "fc_contract.judging.walker",
-    "request_bound": "fc_contract.judging.walker", "TRUTH_LIMIT": "fc_contract.judging.contract",
+    "request_bound": "fc_contract.judging.walker", "observed_total": "fc_contract.judging.walker",
+    "TRUTH_LIMIT": "fc_contract.judging.contract", "Changes": "fc_contract.judging.verdict",
     "ABSENT_SERVICE": "fc_contract.judging.contract", "ABSENT_FUNCTION": "fc_contract.judging.contract",
     "LIMITS": "fc_contract.judging.plan", "spans": "fc_contract.judging.plan",
     # what the fixtures return (override them in a conftest.py)
@@ -35,10 +37,10 @@ _PUBLIC = {
     "redacted": "fc_contract.judging.writes",
 }
 __all__ = [
-    "ABSENT_FUNCTION", "ABSENT_SERVICE", "LIMITS", "PROBE", "TRUTH_LIMIT", "Choice", "Clause", "Client", "Contract",
-    "ContractFailure", "End", "Exchange", "Limits", "Settings", "Spec", "Target", "Verdict", "Walk", "Writer",
-    "__version__", "cleanup", "expect_error", "expect_page", "put_values", "redacted", "request_bound", "spans",
-    "walk",
+    "ABSENT_FUNCTION", "ABSENT_SERVICE", "LIMITS", "PROBE", "TRUTH_LIMIT", "Changes", "Choice", "Clause", "Client",
+    "Contract", "ContractFailure", "End", "Exchange", "Limits", "Settings", "Spec", "Target", "Verdict", "Walk",
+    "Writer", "__version__", "cleanup", "difference", "expect_error", "expect_page", "observed_total", "put_values",
+    "redacted", "request_bound", "spans", "walk",
 ]
 
 if TYPE_CHECKING:
@@ -46,11 +48,11 @@ if TYPE_CHECKING:
     from fc_contract.http.exchange import Exchange
     from fc_contract.judging.clause import Clause, ContractFailure
     from fc_contract.judging.contract import ABSENT_FUNCTION, ABSENT_SERVICE, TRUTH_LIMIT, Contract
-    from fc_contract.judging.expect import expect_error, expect_page
+    from fc_contract.judging.expect import difference, expect_error, expect_page
     from fc_contract.judging.plan import LIMITS, spans
     from fc_contract.judging.spec import Spec
-    from fc_contract.judging.verdict import Choice, Verdict
-    from fc_contract.judging.walker import End, Walk, request_bound, walk
+    from fc_contract.judging.verdict import Changes, Choice, Verdict
+    from fc_contract.judging.walker import End, Walk, observed_total, request_bound, walk
     from fc_contract.judging.writes import PROBE, Writer, cleanup, put_values, redacted
     from fc_contract.run.targets import Target
     from fc_contract.settings import Settings

@@ -99,7 +99,7 @@ class Progress:
                 self._write(f"  {difference}")
         for report in run.sdk_reports.values():
             self._write(f"SDK {report.line()}")
-        for note in run.findings.notes if run.contract is not None else []:
+        for note in run.findings.summary_notes() if run.contract is not None else []:
             self._write(f"note: {note}")
         sent = f", {run.contract.client.sent} requests" if run.contract is not None else ""
         self._write(f"\n{len(self.total)} clauses{sent} in {time.monotonic() - self.started:.1f} s")

@@ -10,7 +10,7 @@ from fc_contract.http.exchange import Exchange
 from fc_contract.judging.clause import Clause
 from fc_contract.judging.plan import LIMITS, WALK_SHARE, WalkPlan, plan_walks
 from fc_contract.judging.spec import Spec
-from fc_contract.judging.verdict import Choice, Findings
+from fc_contract.judging.verdict import Changes, Choice, Findings
 from fc_contract.judging.walker import End, Walk, walk
 from fc_contract.settings import Settings
 
@@ -18,6 +18,9 @@ TRUTH_LIMIT = 100
 WALK_BYTES = 256 * 1024 * 1024  # page bodies all walks together keep; past it a walk stops unjudged
 ABSENT_SERVICE = "fc-contract-absent-service"
 ABSENT_FUNCTION = "fc-contract-absent-function"
+
+
+REWALKS = 3  # times a run walks the ground truth again to see whether the listing changed (each one walk)
 
 
 class Contract:
@@ -37,6 +40,7 @@ class Contract:
         self._walks: dict[int | None, Walk] = {}
         self._plan: WalkPlan | None = None
         self._bytes_left = WALK_BYTES
+        self._changes: Changes | None = None
 
     @property
     def strict(self) -> bool:
@@ -126,6 +130,38 @@ class Contract:
             clause.fail(f"walking the whole listing with limit={TRUTH_LIMIT}", "a last page ('' , null or absent)",
                         f"{result.end.value}: {result.detail}", result.last)
         return result
+
+    def changes(self, walk: Walk | None = None) -> Changes:
+        """Whether the listing changed during the run, asked when `walk` disagrees with the ground truth.
+
+        Walks the ground truth again (fresh; at most REWALKS times a run) unless a walk made since already
+        lists every config `walk` does; a walk of the ground truth itself counts as one. Notes the change.
+        """
+        first = [str(q) for q in self.walk(TRUTH_LIMIT).qualifiers()]
+        if self._changes is None:
+            self._changes = Changes(first)
+        changes = self._changes
+        own = set(self.settings.qualifiers) - set(first)  # what the write clauses put is no one else's change
+
+        def listed(made: Walk) -> list[str]:
+            return [str(q) for q in made.qualifiers() if str(q) not in own]
+
+        if walk is not None and walk.limit == TRUTH_LIMIT and walk is not self._walks.get(TRUTH_LIMIT):
+            if walk.complete:
+                changes.walks.append(listed(walk))
+        elif len(changes.walks) < REWALKS and (
+                not changes.walks or walk is None or not set(listed(walk)) <= changes.known()):
+            again = self.walk(TRUTH_LIMIT, fresh=True)
+            if again.complete:
+                changes.walks.append(listed(again))
+        if changes.changed:
+            self.findings.listing = changes
+        return changes
+
+    def judged_stable(self, clause: Clause) -> None:
+        """Say that `clause` judged walks over the configs present throughout, the listing having changed."""
+        if clause.id not in self.findings.judged_stable:
+            self.findings.judged_stable.append(clause.id)
 
     def foreign_tokens(self) -> list[tuple[str, str]]:
         """Tokens no server issued for this function: (label, token)."""

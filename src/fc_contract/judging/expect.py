@@ -42,3 +42,23 @@ def expect_error(clause: Clause, exchange: Exchange, what: str, status: int | No
         clause.check(data["ErrorCode"] == code, what, wanted, exchange.describe(), exchange, choice=choice)
     clause.check(bool(exchange.header("X-Fc-Request-Id")), what, f"{wanted} with an X-Fc-Request-Id header",
                  "no X-Fc-Request-Id header", exchange)
+
+
+def difference(expected: list[Any], observed: list[Any], around: int = 2) -> tuple[int, str, str] | None:
+    """Where two sequences first differ, and each side from `around` items before it to `around` after: None if equal.
+
+    >>> difference(["a", "b", "c", "d"], ["a", "b", "d"], around=1)
+    (2, "at 2: ...['b', 'c', 'd']", "at 2: ...['b', 'd']")
+    """
+    if expected == observed:
+        return None
+    at = next((i for i, (a, b) in enumerate(zip(expected, observed, strict=False)) if a != b),
+              min(len(expected), len(observed)))
+    start = max(0, at - around)
+
+    def show(items: list[Any]) -> str:
+        shown = items[start:at + around + 1]
+        return (f"at {at}: {'...' if start else ''}{shown}{'...' if at + around + 1 < len(items) else ''}"
+                + ("" if at < len(items) else f" (ends after {len(items)})"))
+
+    return at, show(expected), show(observed)

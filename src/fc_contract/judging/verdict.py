@@ -80,6 +80,54 @@ class DifferenceLine:
 
 
 @dataclass
+class Changes:
+    """The listing as the ground truth walks saw it: the first, and those walked again when a walk disagreed."""
+
+    first: list[str]
+    walks: list[list[str]] = field(default_factory=list)  # the qualifiers of each walk of the ground truth since
+
+    @property
+    def added(self) -> list[str]:
+        """Configs no earlier walk of the ground truth listed."""
+        seen = set(self.first)
+        out: list[str] = []
+        for walk_ in self.walks:
+            out += [q for q in walk_ if q not in seen]
+            seen |= set(walk_)
+        return out
+
+    @property
+    def removed(self) -> list[str]:
+        """Configs of the first walk of the ground truth that a later one did not list."""
+        return [q for q in self.first if any(q not in set(w) for w in self.walks)]
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.added or self.removed)
+
+    def stable(self) -> list[str]:
+        """The configs every walk of the ground truth listed (present throughout, as far as a client can know)."""
+        later = [set(w) for w in self.walks]
+        return [q for q in self.first if all(q in w for w in later)]
+
+    def known(self) -> set[str]:
+        """Every config some walk of the ground truth listed."""
+        return set(self.first).union(*self.walks)
+
+    def describe(self) -> str:
+        return f"+{len(set(self.added))} / \u2212{len(set(self.removed))} configs"
+
+
+@dataclass
+class ClientReads:
+    """Which official clients read the run's pages as they arrived (fc_contract.sdk.reading), and how many."""
+
+    clients: list[str]  # "name version" of each installed official SDK
+    missing: list[str]  # why one is not installed
+    pages: int = 0  # distinct page bodies read
+
+
+@dataclass
 class Findings:
     """What clauses found besides their verdicts, for the outputs: notes, coverage, differences, failures."""
 
@@ -88,6 +136,17 @@ class Findings:
     behaviour: list[DifferenceLine] = field(default_factory=list)  # behaviour.diff's grouped differences
     sdk: list[str] = field(default_factory=list)  # sdk.baseline's grouped differences
     verdicts: list[Verdict] = field(default_factory=list)  # every failure a clause raised, in order
+    listing: Changes | None = None  # set when the listing changed during the run
+    reads: ClientReads | None = None  # set when the run's pages are read as the official clients read them
+    judged_stable: list[str] = field(default_factory=list)  # clauses that judged over the configs present throughout
+
+    def summary_notes(self) -> list[str]:
+        """The notes the outputs print: the clauses' own, then what a listing that changed during the run meant."""
+        if self.listing is None:
+            return list(self.notes)
+        judged = (f"; judged over the {len(self.listing.stable())} configs present throughout: "
+                  f"{', '.join(self.judged_stable)}" if self.judged_stable else "")
+        return [*self.notes, f"the listing changed during the run: {self.listing.describe()}{judged}"]
 
     def note(self, text: str) -> None:
         if text not in self.notes:

@@ -61,6 +61,13 @@ def request_bound(result: Walk, total: int) -> int:
     return page_bound(total, min((n for n in result.page_sizes if n > 0), default=1))
 
 
+def observed_total(total: int, distinct: int) -> int:
+    """The listing's size a walk's bound follows: the ground truth's, or the configs the walk saw when the listing
+    grew while it walked, up to half as many again (at least ten): a listing that outgrows that in one walk is one
+    no client can read to its end."""
+    return min(max(total, distinct), total + max(10, total // 2))
+
+
 def _past_the_end(result: Walk, total: int) -> bool:
     """True when a walk whose token goes on has taken more requests than a listing of `total` can need.
 
@@ -78,13 +85,15 @@ def _past_the_end(result: Walk, total: int) -> bool:
     return reached is not None and len(result.pages) > reached + 1
 
 
-def _stop(result: Walk, total: int | None, max_pages: int, allowance: int | None, fresh: int,
+def _stop(result: Walk, total: int | None, max_pages: int, allowance: int | None, fresh: int, distinct: int,
           over_bytes: bool) -> End | None:
-    """Why a walk whose token goes on must stop now, if it must; `fresh`: new configs on the last page.
+    """Why a walk whose token goes on must stop now, if it must; `fresh`: new configs on the last page, `distinct`:
+    configs the walk has seen.
 
     The ground truth (total unknown) may read `max_pages` pages plus one empty last page; a walk of a
-    listing of known size, ceil(total/s)+1 pages. Reaching a cap while the last page still brought new
-    configs says the listing is larger than the run can afford, not that the server loops.
+    listing of known size, ceil(total/s)+1 pages, the total growing with the configs it sees (observed_total).
+    Reaching a cap while the last page still brought new configs says the listing is larger than the run can
+    afford, not that the server loops.
     """
     if over_bytes:
         return End.OVER_ALLOWANCE if fresh else End.CAP
@@ -92,7 +101,7 @@ def _stop(result: Walk, total: int | None, max_pages: int, allowance: int | None
         if len(result.pages) <= max_pages:
             return None
         return End.TOO_LARGE if fresh else End.CAP
-    if _past_the_end(result, total):
+    if _past_the_end(result, observed_total(total, distinct)):
         return End.CAP
     if allowance is not None and len(result.pages) >= allowance:
         return End.OVER_ALLOWANCE if fresh else End.CAP
@@ -147,11 +156,13 @@ def walk(client: Client, service: str, function: str, limit: int | None, max_pag
             return result
         seen[token] = len(result.pages)
         over_bytes = max_bytes is not None and result.kept > max_bytes
-        stop = _stop(result, total, max_pages, allowance, fresh, over_bytes)
+        stop = _stop(result, total, max_pages, allowance, fresh, len(known), over_bytes)
         if stop is not None:
             result.end = stop
             why = (f"; its pages passed the {max_bytes} bytes the walks may keep" if over_bytes
                    else f"; it used the {allowance} requests planned for it" if stop is End.OVER_ALLOWANCE else "")
+            grew = total is not None and len(known) > total
             result.detail = (f"still no last page after {len(result.pages)} requests ({len(known)} distinct configs"
-                             + (f" of {total}" if total is not None else "") + ")" + why)
+                             + (f"; {total} when the listing was first walked" if grew
+                                else f" of {total}" if total is not None else "") + ")" + why)
             return result

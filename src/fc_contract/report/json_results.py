@@ -21,7 +21,7 @@ def document(run: Run) -> dict[str, Any]:
                              "skipped": row.skipped, "xfailed": row.xfailed, "reasons": row.reasons}
                     for clause, row in run.results.table().items()},
         "tests": [{**asdict(test), "outcome": test.outcome.value} for test in run.results.tests],
-        "requests": run.requests(), "notes": run.findings.notes, "warnings": run.warnings,
+        "requests": run.requests(), "notes": run.findings.summary_notes(), "warnings": run.warnings,
         "behaviour": [{"kind": line.kind.value, "text": line.text} for line in run.findings.behaviour],
     }
 

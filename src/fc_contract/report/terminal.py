@@ -61,5 +61,5 @@ def summary(run: Run) -> list[str]:
         fields = _undocumented_fields(run)
         if fields:
             lines.append(f"undocumented response fields (allowed, additive): {escape(', '.join(fields[:50]))}")
-        lines += [f"note: {note}" for note in run.findings.notes]
+        lines += [f"note: {note}" for note in run.findings.summary_notes()]
     return lines + [f"SDK {report.line()}" for report in run.sdk_reports.values()]
