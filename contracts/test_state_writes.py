@@ -3,10 +3,15 @@
 Documented (API reference): PutFunctionAsyncInvokeConfig "creates or modifies" the asynchronous
 invocation configuration of a function's qualifier; GetFunctionAsyncInvokeConfig "queries" it;
 DeleteFunctionAsyncInvokeConfig "deletes" it; ListFunctionAsyncInvokeConfigs "queries all
-asynchronous invocation configurations of a function". Contract: after every write of a generated
-sequence (hypothesis's RuleBasedStateMachine), a full walk of the listing holds exactly the configs
-that exist: the ones there before, unchanged, and the ones put, with the values put; Get of each
-returns the config the listing shows, and Get of one deleted is a 404.
+asynchronous invocation configurations of a function". Contract: after every write, a full walk of
+the listing holds exactly the configs that exist: the ones there before, unchanged, and the ones put,
+with the values put; Get of each returns the config the listing shows, Get of one deleted is a 404,
+and the answer to a Put is the config with the values put (the SDKs return it as the config saved).
+Every run makes the same scripted transitions first (a create, a modify of every documented field,
+null and back, a delete, a re-create), then the sequences hypothesis's RuleBasedStateMachine
+generates. When configs outside the run's qualifiers come or go (others write to the same function,
+and the ground truth walked again agrees), only the run's own qualifiers are judged from then on,
+and the summary says so.
 
 Writes go only to --fc-write-qualifiers without a config when the clause begins, to a live service only
 with --fc-allow-writes, and everything created is deleted at the end (fc_contract.judging.writes).
@@ -23,7 +28,7 @@ from hypothesis import settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule, run_state_machine_as_test
 
-from fc_contract import Clause, Contract, ContractFailure, Exchange
+from fc_contract import Clause, Contract, ContractFailure, Exchange, Walk
 from fc_contract.writes import Writer, cleanup, put_values, redacted
 
 CLAUSE = Clause("state.writes")
@@ -65,6 +70,7 @@ class Writes(RuleBasedStateMachine):
         self.model: dict[str, dict[str, Any]] = {}
         self.steps: list[tuple[str, Exchange]] = []
         self.deleted: set[str] = set()  # qualifiers whose config this sequence deleted (and not put again)
+        self.shared = False  # others changed configs outside the run's qualifiers: those are not judged
 
     def fail(self, what: str, expected: str, observed: str, exchange: Exchange | None) -> None:
         done = "; ".join(f"{n}. {text}" for n, (text, _) in enumerate(self.steps, 1)) or "no write yet"
@@ -75,20 +81,32 @@ class Writes(RuleBasedStateMachine):
 
     @rule(data=st.data(), body=BODIES)
     def put(self, data: st.DataObject, body: dict[str, Any]) -> None:
-        qualifier = data.draw(st.sampled_from(self.free), label="qualifier")
+        self.put_one(data.draw(st.sampled_from(self.free), label="qualifier"), body)
+
+    def put_one(self, qualifier: str, body: dict[str, Any], refusable: bool = True) -> None:
+        """Put `body`; its answer must be the config with the values put (what the SDKs return as the config saved)."""
         answer = self.writer.put(qualifier, body)
         self.steps.append((f"put {qualifier!r} {body}", answer))
-        if answer.status == 400:  # a server may refuse a destination it cannot reach: nothing changes
+        if answer.status == 400 and refusable:  # a server may refuse a destination it cannot reach: nothing changes
             return
         if answer.status != 200:
             self.fail(f"a put for qualifier {qualifier!r}", "200 with the config", answer.describe(), answer)
-        self.model[qualifier] = put_values(body)
+        values, shown = put_values(body), answer.json()
+        wrong = [k for k, v in values.items() if not isinstance(shown, dict) or not _same(k, v, shown.get(k))]
+        if wrong or not isinstance(shown, dict) or shown.get("qualifier") != qualifier:
+            got = "; ".join(f"{k} {shown.get(k)!r}" for k in wrong) if isinstance(shown, dict) else answer.describe()
+            got = got or f"qualifier {shown.get('qualifier')!r}" if isinstance(shown, dict) else got
+            self.fail(f"the answer to a put for qualifier {qualifier!r}",
+                      f"the config put: qualifier {qualifier!r}, {values}", got, answer)
+        self.model[qualifier] = values
         self.deleted.discard(qualifier)
 
     @precondition(lambda self: self.model)
     @rule(data=st.data())
     def delete(self, data: st.DataObject) -> None:
-        qualifier = data.draw(st.sampled_from(sorted(self.model)), label="qualifier")
+        self.delete_one(data.draw(st.sampled_from(sorted(self.model)), label="qualifier"))
+
+    def delete_one(self, qualifier: str) -> None:
         answer = self.writer.delete(qualifier)
         self.steps.append((f"delete {qualifier!r}", answer))
         if answer.status is None or not 200 <= answer.status < 300:
@@ -96,9 +114,20 @@ class Writes(RuleBasedStateMachine):
         del self.model[qualifier]
         self.deleted.add(qualifier)
 
+    def others_wrote(self, listed: dict[str, dict[str, Any]], walk: Walk) -> bool:
+        """True once configs outside the run's qualifiers came or went: others write to this listing too."""
+        if not self.shared and set(listed) - set(self.free) != set(self.before):
+            self.shared = self.writer.fc.changes(walk).changed
+            if self.shared:
+                self.writer.fc.judged_stable(CLAUSE)
+        return self.shared
+
     @invariant()
     def listing_matches_the_model(self) -> None:
         listed, walk = self.writer.listing("after a write")
+        if self.others_wrote(listed, walk):  # only the run's own qualifiers are the run's to judge
+            listed = {q: c for q, c in listed.items() if q in self.free}
+            self.before = {}
         for qualifier, config in self.before.items():
             if qualifier not in listed or any(listed[qualifier].get(k) != config.get(k) for k in SHOWN):
                 what = "missing" if qualifier not in listed else "changed"
@@ -135,13 +164,44 @@ class Writes(RuleBasedStateMachine):
             self.writer.delete(qualifier)
 
 
+def _destination(n: int) -> dict[str, str]:
+    return {"destination": ARN.format(n)}
+
+
+# Every documented field set, then each changed to another value: null to a value and back included.
+FULL = {"destinationConfig": {"onSuccess": _destination(1), "onFailure": _destination(2)},
+        "maxAsyncEventAgeInSeconds": 300, "maxAsyncRetryAttempts": 1, "statefulInvocation": False}
+OTHER = {"destinationConfig": {"onSuccess": _destination(3), "onFailure": None},
+         "maxAsyncEventAgeInSeconds": 600, "maxAsyncRetryAttempts": 2, "statefulInvocation": True}
+NULLED = {"destinationConfig": None, "maxAsyncEventAgeInSeconds": 900, "maxAsyncRetryAttempts": 0,
+          "statefulInvocation": False}
+SCRIPT = (("create", FULL), ("modify every field", OTHER), ("destinationConfig to null", NULLED),
+          ("null back to values", FULL), ("delete", None), ("re-create", OTHER))
+
+
+def _scripted(machine: Writes, qualifier: str) -> str:
+    """The transitions every run makes whatever the generator draws, each followed by the listing and Gets."""
+    try:
+        for _, body in SCRIPT:
+            if body is None:
+                machine.delete_one(qualifier)
+            else:
+                machine.put_one(qualifier, body, refusable=False)
+            machine.listing_matches_the_model()
+    finally:
+        machine.teardown()
+    return f"on {qualifier!r}: {', '.join(name for name, _ in SCRIPT)}, each checked by a walk and gets"
+
+
 def test_the_listing_follows_puts_and_deletes(fc: Contract) -> None:
     writer = Writer(fc, CLAUSE)
     try:  # from the first write on: whatever ends the clause, the configs it put are deleted
         free, before = writer.prepare()
         # Each check after a write walks the whole listing: the clause's share of --fc-max-requests bounds the run.
         per_check = writer.walk_requests + 2 + len(free)
-        checks = writer.affordable(2 * per_check, "two writes and the walks that check them") // per_check
+        checks = writer.affordable((len(SCRIPT) + 2) * per_check, "the scripted writes and the walks that check "
+                                   "them") // per_check - len(SCRIPT)
+        scripted = _scripted(Writes(writer, free, before), free[0])
         examples = max(1, min(settings().max_examples, 5, checks // 6))
         steps = max(1, min(5, checks // examples - 1))
         run_state_machine_as_test(lambda: Writes(writer, free, before), settings=settings(  # type: ignore[arg-type]
@@ -154,4 +214,5 @@ def test_the_listing_follows_puts_and_deletes(fc: Contract) -> None:
         left = cleanup(fc, CLAUSE.id)
         if left:
             fc.note(f"state.writes: could NOT delete configs it created: {'; '.join(left)}")
-    fc.cover(CLAUSE, "writes", f"{examples} sequences of up to {steps} puts, deletes and gets on {', '.join(free)}")
+    fc.cover(CLAUSE, "writes", f"scripted {scripted}; then {examples} generated sequences of up to {steps} puts, "
+             f"deletes and gets on {', '.join(free)}")
