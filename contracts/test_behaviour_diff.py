@@ -4,7 +4,9 @@ Documented behaviour is judged by the other clauses; this one covers what the do
 open (the answer to limit=101, the form of the last nextToken, page sizes, error codes, values) by
 comparison with a trusted recording. Noise is ignored as the description makes it noise: request ids,
 token values, dates. A request carrying a token the baseline's server issued cannot go to another
-server: its walk is made again on the target with the same limit and compared page by page.
+server: its walk is made again on the target with the same limit and compared page by page. Any other
+request with a nextToken (a token made from the baseline's, or garbage) is not compared at all: what a
+server answers to a token it did not issue is its business; it must only be an FC error or a page.
 A difference is breaking when the target's answer breaks the documentation (the description, a
 clause that failed on that request for a documented reason), additive for a new field, and changed
 otherwise. Breaking and changed differences fail the clause; --fc-baseline-allow=changed accepts
@@ -50,6 +52,9 @@ def test_single_requests_answer_as_in_the_baseline(fc: Contract, fc_baseline: Ba
             continue
         exchange = fc.client.send(_request(fc, fc_baseline, interaction))
         label = f"{interaction.method} ?{interaction.query}" if interaction.query else f"{interaction.method} (none)"
+        if "nextToken" in query_of(interaction):
+            differences += _token_answer(interaction, exchange, label)
+            continue
         differences += _differences(fc, fc_baseline, Answer.of_interaction(interaction), exchange, label, tally)
     _verdict(fc, fc_baseline, "single requests", differences + tally.differences(), tally.compared)
 
@@ -72,6 +77,23 @@ def test_walks_answer_as_in_the_baseline(fc: Contract, fc_baseline: Baseline) ->
             differences.append(Difference(kind, "pages of a walk", str(len(recorded)), str(len(walk.pages)),
                                           f"walk {name}", walk.last.curl()))
     _verdict(fc, fc_baseline, "walks", differences + tally.differences(), tally.compared)
+
+
+def _token_answer(interaction: Interaction, exchange: Exchange, label: str) -> list[Difference]:
+    """A request with a token the target did not issue (the baseline's, one made from it, garbage): not compared.
+
+    What a server answers to a token it did not issue is its business, so the baseline's answer says nothing
+    of the target's; only what any client can know is judged: an error in the FC shape, or a page.
+    """
+    data = exchange.json()
+    error = (exchange.status is not None and 400 <= exchange.status < 500 and isinstance(data, dict)
+             and isinstance(data.get("ErrorCode"), str) and isinstance(data.get("ErrorMessage"), str))
+    page = exchange.status == 200 and isinstance(data, dict) and isinstance(data.get("configs"), list)  # its shape:
+    # response.shape's and the field differences' to judge
+    if error or page:
+        return []
+    return [Difference(Kind.BREAKING, "answer to a token it did not issue", f"{interaction.status}",
+                       f"{exchange.describe()} (neither an FC error nor a page)", label, exchange.curl())]
 
 
 def _request(fc: Contract, baseline: Baseline, interaction: Interaction) -> requests.Request:

@@ -3,16 +3,28 @@
 from __future__ import annotations
 
 import re
+import uuid
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
-from fc_contract.fake import FakeFC, seed_store
+from fc_contract.fake import FakeFC, FCError, seed_store
 from fc_contract.fake.recorded import store_from_cassettes
 from fc_contract.fake.server import Server
-from fc_contract.fake.store import AsyncConfig
+from fc_contract.fake.store import AsyncConfig, Store
 from harness import ROOT, Verdict
-from variants import AdditiveFields, DropsField, NullLastToken, ShortPages, WrongNotFound, WrongType
+from variants import (
+    AdditiveFields,
+    CrashesOnBadToken,
+    DropsField,
+    KeyTokens,
+    LenientDecoder,
+    NullLastToken,
+    ShortPages,
+    WrongNotFound,
+    WrongType,
+)
 
 Run = Callable[..., Verdict]
 BASELINE = ROOT / "cassettes"  # recorded from the reference server with 45 configs
@@ -37,6 +49,26 @@ class ReversedOrder(FakeFC):
             return 0
         after = self.token_qualifier(token, service, function)
         return next((i for i, c in enumerate(configs) if c.qualifier < after), len(configs))
+
+
+class UuidTokens(FakeFC):
+    """Tokens are random uuids the server remembers: another format than the baseline's, and as opaque."""
+
+    def __init__(self, store: Store) -> None:
+        super().__init__(store)
+        self.issued: dict[str, str] = {}
+
+    def token_qualifier(self, token: str, service: str, function: str) -> str:
+        if token not in self.issued:
+            raise FCError(400, "InvalidArgument", "invalid nextToken")
+        return self.issued[token]
+
+    def next_token(self, page: list[AsyncConfig], more: bool, service: str, function: str) -> str | None:
+        if not more or not page:
+            return ""
+        token = str(uuid.uuid4())
+        self.issued[token] = page[-1].qualifier
+        return token
 
 
 CASES = {
@@ -98,3 +130,23 @@ def test_the_reference_server_seeded_from_the_recording_agrees_with_it(server: S
     verdict = run_contracts(f"--fc-target={server.url}", f"--fc-baseline={BASELINE}")
     assert verdict.exit_code == 0, verdict.output
     assert f"behaviour diff against {BASELINE}: no differences" in verdict.output
+
+
+@pytest.mark.parametrize("release", ["uuid-tokens", "key-tokens"])
+def test_a_new_token_format_is_no_difference(server: Server, run_contracts: Run, tmp_path: Path, release: str) -> None:
+    """A baseline whose server issued base64 tokens (and accepted tampered ones) against releases with others."""
+    server.app = LenientDecoder(seed_store(45))
+    recorded = run_contracts(f"--fc-target={server.url}", "--fc-record", f"--fc-cassettes={tmp_path}",
+                             "--fc-tokens-under-writes=any")
+    assert recorded.exit_code == 0, recorded.output
+    server.app = UuidTokens(seed_store(45)) if release == "uuid-tokens" else KeyTokens(seed_store(45))
+    verdict = run_contracts(f"--fc-target={server.url}", f"--fc-baseline={tmp_path}", "-k", "behaviour")
+    assert verdict.exit_code == 0, verdict.output
+    assert f"behaviour diff against {tmp_path}: no differences" in verdict.output, verdict.output
+
+
+def test_a_5xx_to_a_token_is_a_breaking_difference(server: Server, run_contracts: Run) -> None:
+    server.app = CrashesOnBadToken(seed_store(45))
+    verdict = run_contracts(f"--fc-target={server.url}", f"--fc-baseline={BASELINE}", "-k", "behaviour")
+    assert ("breaking", "answer to a token it did not issue") in _differences(verdict.output), verdict.output
+    assert "behaviour.diff" in verdict.failed_clauses
