@@ -6,7 +6,11 @@ has createdTime and lastModifiedTime (ISO-8601), function, qualifier and service
 destinationConfig, maxAsyncEventAgeInSeconds, maxAsyncRetryAttempts and statefulInvocation, which
 "if you have not configured this parameter" are null. A destination is null or {destination: ARN}.
 Errors are {"ErrorCode", "ErrorMessage"}; every response has an X-Fc-Request-Id header.
-Undocumented additional fields are allowed (additive) and listed in the run's summary.
+Undocumented additional fields are allowed (additive) and listed in the run's summary. A body that
+begins with a UTF-8 byte-order mark does not conform (RFC 8259, section 8.1: implementations "MUST
+NOT add a byte order mark"), and every page of the run is also read as each installed official SDK
+reads it, offline, as it arrives: one it cannot read, or reads otherwise than its JSON says, fails,
+naming the SDK.
 """
 
 from __future__ import annotations
@@ -59,3 +63,28 @@ def test_every_response_of_the_run_conforms(fc: Contract, pytestconfig: pytest.C
         CLAUSE.fail(f"{len(bad)} of the run's responses (first, from {first.clause or 'setup'})",
                     "responses as the OpenAPI description says",
                     f"{first.status}: " + "; ".join(first.shape.problems[:4] if first.shape else []), first)
+
+
+@pytest.mark.fc_after_all
+def test_the_official_clients_read_every_page(fc: Contract, pytestconfig: pytest.Config) -> None:
+    """Runs last: the run's pages as each installed official SDK read them on receipt (offline, no request added)."""
+    reads = fc.findings.reads
+    if reads is None:  # a Contract a fixture override made outside the run
+        CLAUSE.skip("pages read as they arrived; this run's Contract did not read them (fc_contract.sdk.reading)")
+    if hasattr(pytestconfig, "workerinput"):
+        pytest.skip("[response.shape] under pytest-xdist each worker sees only its own responses; run serially "
+                    "to read every response through the official SDKs")
+    if reads.missing:
+        fc.note(f"response.shape: pages not read as {len(reads.missing)} official SDK(s) read them: "
+                f"{'; '.join(reads.missing)}")
+    if not reads.clients:
+        CLAUSE.skip("an official SDK to read the run's pages with; none is installed "
+                    "(pip install alibabacloud-fc-open20210406 aliyun-fc2)")
+    fc.cover(CLAUSE, "sdks", f"{reads.pages} distinct pages read as {', '.join(reads.clients)} read them")
+    bad = [e for e in fc.client.history if e.misread]
+    if bad:
+        first = bad[0]
+        problems = "; ".join(f"{client}: {problem}" for client, problem in first.misread.items())
+        CLAUSE.fail(f"{len(bad)} of the run's pages, read as the official clients read them (first, from "
+                    f"{first.clause or 'setup'})", "pages the official clients read as their JSON says", problems,
+                    first)

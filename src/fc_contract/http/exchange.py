@@ -56,6 +56,7 @@ class Exchange:
     shape: ShapeReport | None = None
     sent: bool = True  # False: the request could not even be prepared (nothing went out, nothing to record)
     sent_body: bytes = b""  # the request's body (a Put's JSON)
+    misread: dict[str, str] = field(default_factory=dict)  # official client -> what it could not read of the body
 
     def json(self) -> Any:
         """The parsed body, or None when there is none or it is not JSON."""

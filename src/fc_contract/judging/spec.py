@@ -58,6 +58,9 @@ def _to_json_schema(node: Any) -> Any:
     return out
 
 
+BOM = b"\xef\xbb\xbf"
+
+
 class Spec:
     """The loaded description of ListFunctionAsyncInvokeConfigs."""
 
@@ -106,6 +109,9 @@ class Spec:
         content_type = lower.get("content-type", "")
         if content_type.split(";")[0].strip().lower() != "application/json":
             report.problems.append(f"content type is {content_type or 'missing'!r}, not application/json")
+        if body.startswith(BOM):
+            report.problems.append("body begins with a UTF-8 byte-order mark (RFC 8259 section 8.1: a sender must "
+                                   "not add one; the official SDKs cannot parse such a body)")
         try:
             data = json.loads(body)
         except ValueError:

@@ -16,6 +16,7 @@ from fc_contract.cassettes.format import cassette_path
 from fc_contract.cassettes.record import save_recording, write_request_log
 from fc_contract.cassettes.replay import ReplayMiss, Staleness
 from fc_contract.http.client import Client, Limits
+from fc_contract.http.exchange import Exchange
 from fc_contract.http.redact import environment_redactor
 from fc_contract.http.shown import visible
 from fc_contract.http.stops import RequestRefused, RunAborted, StillThrottled
@@ -28,6 +29,7 @@ from fc_contract.run import profiles
 from fc_contract.run.determinism import clause_generation
 from fc_contract.run.results import STOPS, Ending, Results
 from fc_contract.run.targets import Target, load_cassettes, preflight
+from fc_contract.sdk.reading import Readers
 from fc_contract.sdk.replay import SdkReport
 from fc_contract.settings import Settings
 
@@ -121,6 +123,16 @@ class Run:
             client.sleep = lambda _: None  # a recorded Retry-After need not be waited out again
         if self.settings.record and client.recording is None:
             client.recording = []
+        if self.findings.reads is None:
+            readers = Readers.installed()  # the run's pages read as the official clients read them, on receipt
+            self.findings.reads = readers.reads
+            judge = client.inspect or contract.spec.inspect
+
+            def inspect(exchange: Exchange) -> None:
+                judge(exchange)
+                readers(exchange)
+
+            client.inspect = inspect
         self.contract = contract
 
     @contextmanager

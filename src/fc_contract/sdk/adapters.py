@@ -100,6 +100,19 @@ class OpenApiSdk:
     def drops(self, limit: int | None, next_token: str | None) -> bool:
         return False
 
+    def parse(self, headers: dict[str, str], body: bytes) -> Outcome:
+        """A 200 list body as the SDK reads one: darabonba's Stream.read_as_json, then the response body model."""
+        import io
+
+        from alibabacloud_fc_open20210406 import models
+        from darabonba.utils.stream import Stream
+
+        try:
+            model = models.ListFunctionAsyncInvokeConfigsResponseBody().from_map(Stream.read_as_json(io.BytesIO(body)))
+        except Exception as exc:  # noqa: BLE001 - every SDK failure is an outcome to judge
+            return _failure(exc)
+        return _page(type("Response", (), {"body": model, "status_code": 200, "headers": headers})())
+
     def _arguments(self, service: str, function: str, limit: int | None, next_token: str | None,
                    headers: dict[str, str]) -> tuple[Any, ...]:
         from alibabacloud_fc_open20210406 import models
@@ -170,6 +183,22 @@ class Fc2Sdk:
 
     def drops(self, limit: int | None, next_token: str | None) -> bool:
         return limit == 0 or next_token == ""
+
+    def parse(self, headers: dict[str, str], body: bytes) -> Outcome:
+        """A 200 list body as the SDK reads one: requests' Response.json(), the encoding from the headers."""
+        import requests
+        from requests.structures import CaseInsensitiveDict
+        from requests.utils import get_encoding_from_headers
+
+        response = requests.Response()
+        response._content, response.status_code = body, 200
+        response.headers = CaseInsensitiveDict(headers)
+        response.encoding = get_encoding_from_headers(response.headers)
+        try:
+            data = response.json()
+        except Exception as exc:  # noqa: BLE001 - every SDK failure is an outcome to judge
+            return Outcome(error=f"{type(exc).__name__}: {exc}")
+        return Outcome(body=data, next_token=data.get("nextToken") if isinstance(data, dict) else None, status=200)
 
     async def call_async(self, service: str, function: str, limit: int | None, next_token: str | None,
                          headers: dict[str, str]) -> Outcome:
