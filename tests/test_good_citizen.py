@@ -78,6 +78,6 @@ def test_they_keep_them_beside_the_contracts_in_one_run(repository: pytest.Pytes
     shutil.copytree(CONTRACTS, repository.path / "contracts")
     shutil.copytree(ROOT / "cassettes", repository.path / "cassettes")
     first = repository.runpytest_subprocess("-p", "no:cacheprovider", "contracts", "test_mine.py")
-    first.assert_outcomes(passed=45, xfailed=3, deselected=5)
+    first.assert_outcomes(passed=47, xfailed=3, deselected=5)
     last = repository.runpytest_subprocess("-p", "no:cacheprovider", "test_mine.py", "contracts")
-    last.assert_outcomes(passed=45, xfailed=3, deselected=5)
+    last.assert_outcomes(passed=47, xfailed=3, deselected=5)

@@ -71,8 +71,8 @@ def test_validate_prism(project: Path) -> None:
     for clause in ("errors", "limit.bounds", "pagination.termination", "state.writes"):
         assert f"| `{clause}` | FAILED |" in report, report
     assert "| `response.shape` | passed |" in report
-    assert "a config put for qualifier 'fc-contract-a'" in report, report  # Prism keeps no state
-    assert "observed not in the listing" in report, report
+    assert "the answer to a put for qualifier 'fc-contract-a'" in report, report  # Prism answers its example
+    assert "maxAsyncRetryAttempts 3" in report, report  # the example's value, not the one put
 
 
 @pytest.mark.parametrize("recipe", ["check-sdk", "check-sdk-pytest"])

@@ -19,8 +19,9 @@ from fc_contract.fake.auth import Verifier
 from fc_contract.fake.server import Server
 from fc_contract.fake.store import AsyncConfig
 from fc_contract.fake.wire import Request, Response
+from fc_contract.run.results import Outcome
 from harness import Verdict
-from variants import NoWrites
+from variants import NoWrites, OffsetTokens, versions_only
 
 Run = Callable[..., Verdict]
 CONTRACTS = Path(__file__).resolve().parents[1] / "contracts"
@@ -63,6 +64,17 @@ def test_a_server_without_writes_skips_both_clauses(server: Server, run_contract
     for clause in ("state.writes", "pagination.under-writes"):
         assert (f"[{clause}] needs a target that serves PutFunctionAsyncInvokeConfig; it answered 404 "
                 "PathNotSupported") in verdict.output
+
+
+def test_write_qualifiers_the_listing_orders_last_skip_under_writes_saying_so(judge: Callable[..., Verdict]) -> None:
+    """An offset-token server on which no write can land before the walk's position: not judged, and said."""
+    verdict = judge(versions_only(OffsetTokens), "-k", "under_writes")
+    assert verdict.exit_code == 0, verdict.output
+    assert verdict.run is not None
+    [result] = [r for r in verdict.run.results.tests if r.clause == "pagination.under-writes"]
+    assert result.outcome is Outcome.SKIPPED, verdict.output
+    assert "are listed after every other config" in result.reason
+    assert "name --fc-write-qualifiers that sort earlier" in result.reason
 
 
 def test_qualifiers_with_configs_are_never_touched(server: Server, run_contracts: Run) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import copy
+import dataclasses
 import json
 import random
 import re
@@ -185,6 +186,41 @@ class PutNeverListed(FakeFC):
         return super().list_body([c for c in items if c.qualifier not in self.put_here], token)
 
 
+class UpdateNotKept(FakeFC):
+    """A put on an existing config answers 200 with the new values, but the old config stays."""
+
+    def put_config(self, request: Request, service: str, function: str, qualifier: str) -> AsyncConfig:
+        existing = self.store.functions[(service, function)].get(qualifier)
+        if existing is None:
+            return super().put_config(request, service, function, qualifier)
+        kept = copy.deepcopy(existing)
+        answered = super().put_config(request, service, function, qualifier)
+        self.store.put(kept)
+        return answered
+
+
+class FieldNotKept(FakeFC):
+    """An update keeps statefulInvocation as it was created: every other field is updated."""
+
+    def put_config(self, request: Request, service: str, function: str, qualifier: str) -> AsyncConfig:
+        existing = self.store.functions[(service, function)].get(qualifier)
+        config = super().put_config(request, service, function, qualifier)
+        if existing is not None:
+            config.stateful_invocation = existing.stateful_invocation
+        return config
+
+
+class PutAnswersOld(FakeFC):
+    """A put stores the new values but answers with the config as it was before."""
+
+    def one_config(self, request: Request, service: str, function: str) -> Response:
+        qualifier = self.single(request, "qualifier") or "LATEST"
+        existing = self.store.functions.get((service, function), {}).get(qualifier)
+        previous = copy.deepcopy(existing) if request.method == "PUT" and existing is not None else None
+        response = super().one_config(request, service, function)
+        return self.json(200, self.render_config(previous)) if previous is not None else response
+
+
 class KeepsDeleted(FakeFC):
     """Deletes a config for Get, but the listing keeps showing it."""
 
@@ -232,7 +268,101 @@ class NoWrites(FakeFC):
         raise FCError(404, "PathNotSupported", f"path '{request.path}' is not supported")
 
 
+class DefaultOfTen(FakeFC):
+    """Pages of 10 without limit, of 20 at limit=20: at most 20, but not the documented default."""
+
+    def parse_limit(self, raw: str | None) -> int:
+        return 10 if raw is None else super().parse_limit(raw)
+
+
+class ByteOrderMark(FakeFC):
+    """Every JSON body begins with a UTF-8 byte-order mark, which RFC 8259 forbids and the SDKs cannot parse."""
+
+    def json(self, status: int, body: Any) -> Response:
+        response = super().json(status, body)
+        response.body = b"\xef\xbb\xbf" + response.body
+        return response
+
+
+class Utf16Bodies(FakeFC):
+    """JSON in UTF-16 (charset said): RFC 8259 wants UTF-8, and alibabacloud-fc-open20210406 reads UTF-8 only."""
+
+    def json(self, status: int, body: Any) -> Response:
+        return Response(status, json.dumps(body).encode("utf-16"),
+                        [("Content-Type", "application/json; charset=utf-16")])
+
+
+class StringRetries(FakeFC):
+    """maxAsyncRetryAttempts as a JSON string on pages: the description fails it, and aliyun-fc2 hands it on."""
+
+    def render_config(self, config: AsyncConfig) -> dict[str, Any]:
+        wire = super().render_config(config)
+        return {**wire, "maxAsyncRetryAttempts": str(wire["maxAsyncRetryAttempts"])}
+
+
+class CrashesOnPost(FakeFC):
+    """An undeclared method on the list path crashes the handler: a 5xx is no answer to any request."""
+
+    def allow(self, request: Request, *methods: str) -> None:
+        if request.method == "POST":
+            raise FCError(500, "InternalServerError", "nil pointer")
+        super().allow(request, *methods)
+
+
+class CrashesOnOddHeader(FakeFC):
+    """An X-Fc-Log-Type outside its documented values crashes the handler instead of a 400."""
+
+    def check_headers(self, request: Request) -> None:
+        try:
+            super().check_headers(request)
+        except FCError:
+            raise FCError(500, "InternalServerError", "unexpected header value") from None
+
+
+class GrowsEndlessly(FakeFC):
+    """Another writer adds a config (last in order) with every page served: a limit=1 walk never reaches the end."""
+
+    def list_configs(self, request: Request, service: str, function: str) -> Response:
+        _grow(self.store, service, function)
+        return super().list_configs(request, service, function)
+
+
 # --- conforming variants ----------------------------------------------------------------------
+def _grow(store: Store, service: str, function: str) -> None:
+    """A config that sorts after every other, as another writer on a shared account adds it."""
+    if not store.functions.get((service, function)):
+        return
+    number = sum(1 for c in store.configs(service, function) if c.qualifier.startswith("zz-live-")) + 1
+    template = store.configs(service, function)[0]
+    store.put(dataclasses.replace(template, qualifier=f"zz-live-{number:05d}"))
+
+
+class Grows(FakeFC):
+    """A shared listing: another writer adds a config (last in order) every 20 list requests."""
+
+    def __init__(self, store: Store) -> None:
+        super().__init__(store)
+        self.listed = 0
+
+    def list_configs(self, request: Request, service: str, function: str) -> Response:
+        self.listed += 1
+        if self.listed % 20 == 0:
+            _grow(self.store, service, function)
+        return super().list_configs(request, service, function)
+
+
+class Shrinks(Grows):
+    """A shared listing: another writer deletes a config (not one of the suite's) every 20 list requests."""
+
+    def list_configs(self, request: Request, service: str, function: str) -> Response:
+        self.listed += 1
+        configs = self.store.functions.get((service, function), {})
+        if self.listed % 20 == 0 and len(configs) > 20:
+            victim = next(q for q in sorted(configs) if not q.startswith("fc-contract-"))
+            del configs[victim]
+        return FakeFC.list_configs(self, request, service, function)
+
+
 class OffsetTokens(FakeFC):
     """Plain integer offsets as tokens (opaque to clients, so allowed)."""
 
@@ -406,6 +536,15 @@ def _fake(cls: type[FakeFC], configs: int = 45) -> Callable[[], FakeFC]:
     return lambda: cls(seed_store(configs))
 
 
+def versions_only(cls: type[FakeFC]) -> FakeFC:
+    """45 configs of LATEST and numbered versions only: the suite's fc-contract-* qualifiers sort after all."""
+    store = seed_store(45)
+    configs = store.functions[(DEFAULT_SERVICE, DEFAULT_FUNCTION)]
+    for number, alias in enumerate([q for q in sorted(configs) if not q[0].isdigit() and q != "LATEST"], start=100):
+        configs[str(number)] = dataclasses.replace(configs.pop(alias), qualifier=str(number))
+    return cls(store)
+
+
 def _fails(*clauses: str) -> frozenset[str]:
     return frozenset(clauses)
 
@@ -444,6 +583,18 @@ MUTANTS: dict[str, Variant] = {
     "lists-one-late": Variant(_fake(ListsOneLate), _fails("state.writes")),
     # Offsets conform to the documentation; under writes they skip a config (the contract's choice).
     "offset-tokens-under-writes": Variant(_fake(OffsetTokens), _fails("pagination.under-writes")),
+    "default-of-10": Variant(_fake(DefaultOfTen), _fails("limit.bounds")),
+    "update-not-kept": Variant(_fake(UpdateNotKept), _fails("state.writes")),
+    "field-not-kept": Variant(_fake(FieldNotKept), _fails("state.writes")),
+    "put-answers-old": Variant(_fake(PutAnswersOld), _fails("state.writes")),
+    "grows-endlessly": Variant(_fake(GrowsEndlessly), _fails("pagination.termination")),
+    # Where the listing orders the suite's qualifiers last, qualifiers that sort earlier let it judge the same.
+    "offset-tokens-versions-only": Variant(lambda: versions_only(OffsetTokens), _fails("pagination.under-writes"),
+                                           args=("--fc-write-qualifiers=1a,1b,1c",)),
+    "byte-order-mark": Variant(_fake(ByteOrderMark), _fails("response.shape", "schema.fuzz")),
+    "utf-16-bodies": Variant(_fake(Utf16Bodies), _fails("response.shape")),
+    "crashes-on-post": Variant(_fake(CrashesOnPost), _fails("schema.fuzz")),
+    "crashes-on-odd-header": Variant(_fake(CrashesOnOddHeader), _fails("schema.fuzz")),
 }
 
 VARIANTS: dict[str, Variant] = {
@@ -464,6 +615,9 @@ VARIANTS: dict[str, Variant] = {
     "configs-250": Variant(_fake(FakeFC, 250)),
     "configs-10000": Variant(_fake(FakeFC, 10_000)),
     "short-pages-large": Variant(_fake(ShortPagesLarge, 600)),
+    "grows": Variant(_fake(Grows)),
+    "shrinks": Variant(_fake(Shrinks)),
+    "default-of-10-lenient": Variant(_fake(DefaultOfTen), args=("--fc-invalid-input=lenient",)),
 }
 
 
