@@ -19,7 +19,7 @@ MAY_IMPORT = {
     "http": {"settings"},
     "judging": {"http", "settings"},
     "cassettes": {"http", "judging", "settings"},
-    "sdk": {"settings", "http", "cassettes"},
+    "sdk": {"settings", "http", "judging", "cassettes"},
     "fake": {"http.signing", "http.api", "cassettes.format"},  # --from-cassettes reads a recording
     "run": {"settings", "http", "judging", "cassettes", "sdk", "fake"},
     "report": {"settings", "http", "judging", "run"},

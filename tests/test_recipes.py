@@ -9,6 +9,7 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 import pytest
@@ -19,17 +20,23 @@ RECIPE = re.compile(r"<!-- recipe: ([a-z-]+) -->\n```sh\n(.*?)```", re.DOTALL)
 RECIPES = dict(RECIPE.findall((ROOT / "README.md").read_text(encoding="utf-8")))
 
 
-@pytest.fixture
-def readme_ports(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
-    """The README's ports (9000, Prism's 4010) for one recipe at a time, whichever pytest-xdist worker runs it."""
-    lock = tmp_path_factory.getbasetemp().parent / "fc-contract-readme-ports.lock"  # shared by the workers
-    with lock.open("w") as held:
-        fcntl.flock(held, fcntl.LOCK_EX)
+PORTS = re.compile(r"(?:127\.0\.0\.1:|--port |-p )([0-9]{4,5})\b")
+LOCKS = Path(os.environ.get("TMPDIR", "/tmp"))  # shared by every pytest-xdist worker of the machine
+
+
+@contextmanager
+def _ports(recipe: str) -> Iterator[None]:
+    """The ports a recipe serves on (9000, Prism's 4010, ...), one recipe at a time on each, whichever worker runs
+    it: recipes on other ports, or none, run side by side."""
+    with ExitStack() as stack:
+        for port in sorted(set(PORTS.findall(recipe))):
+            held = stack.enter_context((LOCKS / f"fc-contract-readme-port-{port}.lock").open("w"))
+            fcntl.flock(held, fcntl.LOCK_EX)
         yield
 
 
 @pytest.fixture
-def project(tmp_path: Path, readme_ports: None) -> Path:
+def project(tmp_path: Path) -> Path:
     """A copy of the project's files, sharing the .venv the README's test command made."""
     if not (ROOT / ".venv" / "bin" / "pytest").exists():
         pytest.skip("the recipes use .venv: run the README's test command first (as .ci/run does)")
@@ -45,8 +52,9 @@ def project(tmp_path: Path, readme_ports: None) -> Path:
 
 def _run(project: Path, name: str, timeout: float = 300,
          env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(["bash", "-c", RECIPES[name]], cwd=project, capture_output=True, text=True,
-                          timeout=timeout, env=env)
+    with _ports(RECIPES[name]):
+        return subprocess.run(["bash", "-c", RECIPES[name]], cwd=project, capture_output=True, text=True,
+                              timeout=timeout, env=env)
 
 
 def test_the_readme_has_the_recipes() -> None:
@@ -97,8 +105,7 @@ def test_re_record_the_cassettes(project: Path, recipe: str) -> None:
     assert len(re.findall(r"^[a-z.-]+ +passed +\d+ +0 +\d+", result.stdout, re.MULTILINE)) == 12 + 8, result.stdout
 
 
-def test_the_ci_recipe_runs_the_command_through_pipx_from_a_wheel(wheel: Path, tmp_path: Path,
-                                                                  readme_ports: None) -> None:
+def test_the_ci_recipe_runs_the_command_through_pipx_from_a_wheel(wheel: Path, tmp_path: Path) -> None:
     """As a job of a project in another language would: pipx from the registry, fc-contract from the wheel."""
     tools, job = tmp_path / "pipx", tmp_path / "job"
     job.mkdir()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.metadata
+import json
 import logging
 from dataclasses import dataclass, field
 from typing import Any
@@ -108,7 +109,15 @@ class OpenApiSdk:
         from darabonba.utils.stream import Stream
 
         try:
-            model = models.ListFunctionAsyncInvokeConfigsResponseBody().from_map(Stream.read_as_json(io.BytesIO(body)))
+            text = Stream.read_as_string(io.BytesIO(body))
+        except Exception as exc:  # noqa: BLE001 - every SDK failure is an outcome to judge
+            return _failure(exc)
+        try:  # Stream.read_as_json's own parse, whose RuntimeError quotes the whole body: its cause says why
+            data = json.loads(text)
+        except ValueError as exc:
+            return Outcome(error=f"RuntimeError: Failed to parse the value as json format ({exc})")
+        try:
+            model = models.ListFunctionAsyncInvokeConfigsResponseBody().from_map(data)
         except Exception as exc:  # noqa: BLE001 - every SDK failure is an outcome to judge
             return _failure(exc)
         return _page(type("Response", (), {"body": model, "status_code": 200, "headers": headers})())

@@ -64,8 +64,6 @@ class Readers:
         self.reads.pages += 1
         for sdk in self.sdks:
             outcome = sdk.parse(exchange.headers, exchange.body)
-            # darabonba's error quotes the whole body after ", Value:": the body is the evidence's to show
-            problem = (outcome.error.split(", Value:")[0][:200] if outcome.error
-                       else _misread(exchange.json(), outcome.body))
+            problem = outcome.error[:200] if outcome.error else _misread(exchange.json(), outcome.body)
             if problem is not None:
                 exchange.misread[f"{sdk.name} {sdk.version}"] = problem
