@@ -102,19 +102,23 @@ def test_a_partial_recording_keeps_the_previous_cassettes(server: Server, run_co
     assert not list(directory.glob(".*.tmp"))
 
 
-FAULTS = {"latency": "latency:0.01@7", "hang": "hang:30@97", "html-500": "html-500@11", "reset": "reset@13",
-          "truncated": "truncated@17", "big": "big:6@53", "not-json": "not-json@23", "throttle": "throttle:0@29",
-          "endless-tokens": "endless-tokens", "cyclic-tokens": "cyclic-tokens"}
+# Each fault kind in a recording: those an app shows together in one, each socket fault and each token fault (a
+# whole listing's behaviour) alone. (The socket faults together once replayed to another under-writes verdict than
+# they recorded: a lead not yet followed.)
+FAULTS = {"latency": ("latency:0.01@7",), "hang": ("hang:30@97",), "reset": ("reset@13",),
+          "truncated": ("truncated@17",), "app": ("html-500@11", "big:6@53", "not-json@23", "throttle:0@29"),
+          "endless-tokens": ("endless-tokens",), "cyclic-tokens": ("cyclic-tokens",)}
 
 
 def test_every_fault_kind_is_tried() -> None:
-    assert set(FAULTS) == set(HTTP_FAULTS + TOKEN_FAULTS)
+    kinds = [Fault.parse(text).kind for texts in FAULTS.values() for text in texts]
+    assert sorted(kinds) == sorted(HTTP_FAULTS + TOKEN_FAULTS)
 
 
 @pytest.mark.parametrize("kind", sorted(FAULTS))
 def test_a_recording_replays_to_the_verdicts_it_recorded(released: Server, run_contracts: Run, tmp_path: Path,
                                                          kind: str) -> None:
-    released.app = build(seed_store(45), [Fault.parse(FAULTS[kind])])
+    released.app = build(seed_store(45), [Fault.parse(text) for text in FAULTS[kind]])
     recorded = run_contracts(f"--fc-target={released.url}", "--fc-record", f"--fc-cassettes={tmp_path}",
                              "--fc-timeout=1", "--fc-max-requests=5000")
     assert "Traceback" not in recorded.output

@@ -12,7 +12,8 @@ import pytest
 
 from fc_contract.judging.clause import Clause
 from fc_contract.sdk import adapters
-from fc_contract.sdk.replay import Call, SdkReport, differences, leaves, without_nulls
+from fc_contract.sdk.adapters import without_nulls
+from fc_contract.sdk.replay import Call, SdkReport, differences, leaves
 
 CLAUSE = Clause("sdk.parsing")
 pytestmark = [CLAUSE.mark, pytest.mark.fc_sdk]

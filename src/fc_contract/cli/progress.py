@@ -88,6 +88,7 @@ class Progress:
         for line in terminal.table(run.results):
             self._write(line)
         if self.quiet:
+            self._write(str(run.verdict()))
             return
         for clause, message in terminal.first_failures(run.results).items():
             self._write(f"\n{clause} failed:")
@@ -103,3 +104,4 @@ class Progress:
             self._write(f"note: {note}")
         sent = f", {run.contract.client.sent} requests" if run.contract is not None else ""
         self._write(f"\n{len(self.total)} clauses{sent} in {time.monotonic() - self.started:.1f} s")
+        self._write(str(run.verdict()))  # the last line, whatever the ending: what the exit code says

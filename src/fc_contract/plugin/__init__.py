@@ -15,6 +15,7 @@ from fc_contract.plugin.hooks import (
     pytest_runtest_setup,
     pytest_sessionfinish,
     pytest_terminal_summary,
+    pytest_unconfigure,
 )
 
 __all__ = [
@@ -22,4 +23,5 @@ __all__ = [
     "pytest_addoption", "pytest_collection_finish", "pytest_collection_modifyitems", "pytest_configure",
     "pytest_fixture_setup", "pytest_make_collect_report", "pytest_runtest_call", "pytest_runtest_makereport",
     "pytest_runtest_protocol", "pytest_runtest_setup", "pytest_sessionfinish", "pytest_terminal_summary",
+    "pytest_unconfigure",
 ]

@@ -5,6 +5,8 @@ from __future__ import annotations
 import dataclasses
 import functools
 import json
+import signal
+import threading
 from collections.abc import Generator, Sequence
 from pathlib import Path
 
@@ -18,10 +20,10 @@ from fc_contract.plugin import hookspecs, stash
 from fc_contract.plugin.collector import CLAUSE, COVERAGE, EVIDENCE, VERDICT, Collector
 from fc_contract.plugin.fixtures import fc_target
 from fc_contract.plugin.options import add_options, settings_from_config
-from fc_contract.report import json_results, markdown, terminal
+from fc_contract.report import json_results, junit, markdown, terminal
 from fc_contract.run import profiles
 from fc_contract.run.engine import Raised, Run
-from fc_contract.run.results import Failure
+from fc_contract.run.results import Ending, Failure
 from fc_contract.run.targets import Target, TargetError
 
 MARKERS = (
@@ -51,6 +53,25 @@ def pytest_configure(config: pytest.Config) -> None:
     config.stash[stash.RUN] = run
     config.stash[stash.COLLECTOR] = Collector(run)
     config.pluginmanager.register(config.stash[stash.COLLECTOR], "fc-contract-conformance")
+    if not hasattr(config, "workerinput") and threading.current_thread() is threading.main_thread():
+        config.stash[stash.SIGTERM] = signal.signal(signal.SIGTERM, functools.partial(_terminated, run))
+
+
+def _terminated(run: Run, signum: int, frame: object) -> None:
+    """SIGTERM (a CI job's timeout or cancel) ends the run as Ctrl-C does: outputs written, writes cleaned up."""
+    run.terminated = True
+    raise KeyboardInterrupt("terminated (SIGTERM)")
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """Tell the JUnit file how the run ended; give SIGTERM back."""
+    previous = config.stash.get(stash.SIGTERM, None)
+    if previous is not None:
+        signal.signal(signal.SIGTERM, previous)
+    xml = config.getoption("xmlpath", None)
+    run = config.stash.get(stash.RUN, None)
+    if xml and run is not None and not hasattr(config, "workerinput"):
+        junit.amend(Path(xml), run.verdict())
 
 
 def _run(config: pytest.Config) -> Run:
@@ -124,6 +145,7 @@ def pytest_collection_finish(session: pytest.Session) -> None:
         collector = session.config.stash[stash.COLLECTOR]
         clauses = [item for item in session.items if item.get_closest_marker("fc_clause")]
         collector.expected = {item.nodeid for item in clauses}
+        run.planned = {item.nodeid: _clause(item) or "" for item in clauses}
         collected = {Path(item.path).name for item in clauses} | {Path(i.split("::")[0]).name for i in collector.ours}
         collector.missing = sorted(p.name for p in contracts.glob("test_*.py")
                                    if p.name not in collected and _is_contract_module(p))
@@ -270,3 +292,6 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: p
         terminalreporter.write_line(f"conformance report written to {settings.report}")
     if settings.json:
         json_results.write(Path(settings.json), run)
+    verdict = run.verdict()
+    terminalreporter.write_line(f"fc-contract: {verdict}", red=verdict.ending is not Ending.PASSED,
+                                green=verdict.ending is Ending.PASSED, bold=True)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from fc_contract.plugin.collector import Collector
@@ -9,3 +11,4 @@ from fc_contract.run.engine import Run
 
 RUN = pytest.StashKey[Run]()  # the run's engine: settings, target, Contract, results; made in pytest_configure
 COLLECTOR = pytest.StashKey[Collector]()  # which clause tests ran to their end (a recording needs every one)
+SIGTERM = pytest.StashKey[Any]()  # the SIGTERM handler the run replaced, given back at its end

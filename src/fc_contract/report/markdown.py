@@ -8,20 +8,24 @@ from pathlib import Path
 from fc_contract import __version__
 from fc_contract.http.shown import fence, span
 from fc_contract.run.engine import Run
-from fc_contract.run.results import Results
+from fc_contract.run.results import WHY, Ending, Results, RunVerdict
 
 REASON = 200  # characters of a clause's first reason the table shows
 
 
-def markdown(results: Results, target: str, summary: list[str], behaviour: list[str]) -> str:
-    verdict = "FAILED" if results.failures() else "passed"
-    out = [f"# fc-contract report: {verdict}", "",
+def markdown(results: Results, target: str, summary: list[str], behaviour: list[str],
+             verdict: RunVerdict | None = None) -> str:
+    title = str(verdict) if verdict is not None else "FAILED" if results.failures() else "passed"
+    out = [f"# fc-contract report: {title}", "",
            f"- target: {span(target)}", f"- date: {datetime.now(UTC).strftime('%Y-%m-%d %H:%M UTC')}",
            f"- fc-contract {__version__}", "", "| clause | verdict | passed | failed | skipped | reason |",
            "| --- | --- | --- | --- | --- | --- |"]
     for clause, row in results.table().items():
         reason = span(row.reasons[0][:REASON]) if row.reasons else ""
         out.append(f"| {span(clause)} | {row.verdict} | {row.passed} | {row.failed} | {row.skipped} | {reason} |")
+    if verdict is not None and verdict.not_run:
+        out += ["", "## Not run", "", f"The run ended before these clauses were judged ({WHY[verdict.ending]}):", ""]
+        out += [f"- {span(clause)}" for clause in verdict.not_run]
     coverage = results.coverage()
     if coverage:
         out += ["", "## Coverage", ""]
@@ -47,5 +51,7 @@ def write(path: Path, run: Run, summary: list[str]) -> None:
     """The report of `run` at `path` (its folders made)."""
     where = run.contract.client.base_url if run.contract is not None else run.settings.target
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(markdown(run.results, where, summary, [str(line) for line in run.findings.behaviour]),
-                    encoding="utf-8")
+    verdict = run.verdict()
+    text = markdown(run.results, where, summary, [str(line) for line in run.findings.behaviour],
+                    verdict if verdict.ending is not Ending.PASSED else None)
+    path.write_text(text, encoding="utf-8")

@@ -27,7 +27,7 @@ from fc_contract.judging.verdict import Findings, Stop, Verdict
 from fc_contract.judging.writes import cleanup
 from fc_contract.run import profiles
 from fc_contract.run.determinism import clause_generation
-from fc_contract.run.results import STOPS, Ending, Results
+from fc_contract.run.results import STOPS, Ending, Results, RunVerdict
 from fc_contract.run.targets import Target, load_cassettes, preflight
 from fc_contract.sdk.reading import Readers
 from fc_contract.sdk.replay import SdkReport
@@ -92,6 +92,8 @@ class Run:
     contract: Contract | None = None
     stop: Stop | None = None  # the run-wide verdict that stopped the run early
     interrupted: bool = False
+    terminated: bool = False  # by SIGTERM (the plugin turns it into an interruption)
+    planned: dict[str, str] = field(default_factory=dict)  # nodeid -> clause of every clause test collected
 
     def __post_init__(self) -> None:
         """What is read once a run is read again for this one (several runs may share a process)."""
@@ -217,11 +219,25 @@ class Run:
 
     def ending(self) -> Ending:
         """How the run ended, decided from what it kept."""
+        if self.terminated:
+            return Ending.TERMINATED
         if self.interrupted:
             return Ending.INTERRUPTED
         if self.stop is not None:
             return STOPS.get(self.stop.clause, Ending.STOPPED)
         return Ending.FAILED if self.results.failures() else Ending.PASSED
+
+    def verdict(self) -> RunVerdict:
+        """The one verdict every output gives: the ending, and how many of the planned clauses ran and failed."""
+        table = self.results.table()
+        planned = list(dict.fromkeys([*self.planned.values(), *table]))
+        done = {t.nodeid for t in self.results.tests}
+        unfinished = {of for nodeid, of in self.planned.items() if nodeid not in done}
+        not_run = [c for c in planned if c not in table or (c in unfinished and not table[c].failed)]
+        failed = sum(1 for row in table.values() if row.failed)
+        ending = self.ending()
+        return RunVerdict(ending, len(planned), len(planned) - len(not_run), failed,
+                          tuple(not_run) if ending not in (Ending.PASSED, Ending.FAILED) else ())
 
     def requests(self) -> dict[str, int]:
         """Requests sent per clause ('' for those sent outside any clause test)."""

@@ -32,6 +32,7 @@ class Ending(enum.Enum):
     PASSED = "passed"
     FAILED = "failed"
     INTERRUPTED = "interrupted"
+    TERMINATED = "terminated"  # SIGTERM: a CI job's timeout or cancel
     BUDGET = "budget"  # stopped by --fc-max-requests or --fc-max-seconds
     AUTH = "auth"  # stopped by the target's refusals
     STOPPED = "stopped"  # stopped by another run-wide rule (an unresponsive target, throttling, safety)
@@ -39,6 +40,32 @@ class Ending(enum.Enum):
 
 
 STOPS = {"budget": Ending.BUDGET, "auth": Ending.AUTH}  # a run-wide verdict id -> the ending it makes
+WHY = {Ending.INTERRUPTED: "interrupted", Ending.TERMINATED: "terminated (SIGTERM)",
+       Ending.BUDGET: "stopped by the budget", Ending.AUTH: "stopped by the target's refusals",
+       Ending.STOPPED: "stopped", Ending.ERROR: "ended by an internal error"}  # how an incomplete run is said
+
+
+@dataclass(frozen=True)
+class RunVerdict:
+    """The run's one verdict, as every output says it: its ending, and the clauses it concerns."""
+
+    ending: Ending
+    clauses: int  # the clauses the run set out to judge
+    ran: int  # those with a result
+    failed: int
+    not_run: tuple[str, ...] = ()
+
+    @property
+    def complete(self) -> bool:
+        return self.ending in (Ending.PASSED, Ending.FAILED)
+
+    def __str__(self) -> str:
+        if self.ending is Ending.PASSED:
+            return f"PASSED: {self.clauses} clauses"
+        if self.ending is Ending.FAILED:
+            return f"FAILED: {self.failed} of {self.clauses} clauses"
+        failed = f", {self.failed} failed" if self.failed else ""
+        return f"INCOMPLETE: {WHY[self.ending]} after {self.ran} of {self.clauses} clauses{failed}"
 
 
 @dataclass(frozen=True)

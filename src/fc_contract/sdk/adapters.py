@@ -248,3 +248,12 @@ def load(name: str) -> Sdk | str:
         return f"{name} is not installed ({exc.name}); pip install '{name}' or the test extra"
     except importlib.metadata.PackageNotFoundError:
         return f"{name} is not installed; pip install '{name}' or the test extra"
+
+
+def without_nulls(value: Any) -> Any:
+    """null and absent say the same; drop nulls so that a model that omits them compares equal."""
+    if isinstance(value, dict):
+        return {k: without_nulls(v) for k, v in value.items() if v is not None}
+    if isinstance(value, list):
+        return [without_nulls(v) for v in value]
+    return value

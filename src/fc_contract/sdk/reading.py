@@ -7,8 +7,7 @@ from typing import Any
 
 from fc_contract.http.exchange import Exchange
 from fc_contract.judging.verdict import ClientReads
-from fc_contract.sdk.adapters import FACTORIES, Sdk, load
-from fc_contract.sdk.replay import without_nulls
+from fc_contract.sdk.adapters import FACTORIES, Sdk, load, without_nulls
 
 READ_AT_MOST = 2000  # distinct page bodies read through each SDK
 DOCUMENTED = ("createdTime", "destinationConfig", "function", "lastModifiedTime", "maxAsyncEventAgeInSeconds",

@@ -144,15 +144,6 @@ def serving(sdk: Sdk, mode: str, interactions: list[Interaction],
         replayer.stop()
 
 
-def without_nulls(value: Any) -> Any:
-    """null and absent say the same; drop nulls so that a model that omits them compares equal."""
-    if isinstance(value, dict):
-        return {k: without_nulls(v) for k, v in value.items() if v is not None}
-    if isinstance(value, list):
-        return [without_nulls(v) for v in value]
-    return value
-
-
 def differences(recorded: Any, parsed: Any, where: str = "") -> list[str]:
     """Every field where the SDK's model differs from the recorded JSON, by path."""
     if isinstance(recorded, dict) and isinstance(parsed, dict):

@@ -1,0 +1,98 @@
+"""Every ending of a run, told the same by every output: exit code, last terminal line, Markdown, JUnit, JSON."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import xml.etree.ElementTree as ET
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from fc_contract.fake import FakeFC, FCError, seed_store
+from fc_contract.fake.wire import Request, Response
+from harness import Verdict
+from variants import MUTANTS
+
+Judge = Callable[..., Verdict]
+
+
+class StopsAfter(FakeFC):
+    """The reference server, until its `after`-th request: then it signals the run's process (Ctrl-C or SIGTERM)."""
+
+    def __init__(self, after: int, how: str) -> None:
+        super().__init__(seed_store(45))
+        self.after, self.how, self.seen = after, how, 0
+
+    def handle(self, request: Request) -> Response:
+        self.seen += 1
+        if self.seen == self.after:
+            if self.how == "SIGTERM":
+                os.kill(os.getpid(), signal.SIGTERM)
+            else:
+                raise KeyboardInterrupt
+        return super().handle(request)
+
+
+class Refuses(FakeFC):
+    """Every request refused: 403 SignatureNotMatch."""
+
+    def authenticate(self, request: Request) -> None:
+        raise FCError(403, "SignatureNotMatch", "the request signature does not match")
+
+
+@dataclass(frozen=True)
+class Ending:
+    build: Callable[[], Any]
+    args: tuple[str, ...]
+    exit_code: int
+    verdict: str  # how the last line, the report's title and the JSON's verdict begin
+    junit_errors: bool  # an incomplete run is an error in the JUnit file
+    junit_failures: bool | None  # a failed clause; None: the test a run-wide stop met fails too
+
+
+ENDINGS = {
+    "passed": Ending(lambda: FakeFC(seed_store(45)), (), 0, "PASSED: 8 clauses", False, False),
+    "failed": Ending(MUTANTS["drops-field"].build, (), 1, "FAILED: 2 of 8 clauses", False, True),
+    "interrupted": Ending(lambda: StopsAfter(40, "SIGINT"), (), 2, "INCOMPLETE: interrupted after", True, False),
+    "terminated": Ending(lambda: StopsAfter(40, "SIGTERM"), (), 2, "INCOMPLETE: terminated (SIGTERM) after", True,
+                         False),
+    "budget": Ending(lambda: FakeFC(seed_store(45)), ("--fc-max-requests=60",), 1,
+                     "INCOMPLETE: stopped by the budget after", True, None),
+    "auth": Ending(lambda: Refuses(seed_store(45)), (), 1, "INCOMPLETE: stopped by the target's refusals after",
+                   True, None),
+}
+
+
+def _lines(text: str) -> Iterable[str]:
+    return (line for line in text.splitlines() if line.strip())
+
+
+@pytest.mark.parametrize("name", sorted(ENDINGS))
+def test_every_output_tells_the_same_ending(judge: Judge, in_tmp: Path, name: str) -> None:
+    ending = ENDINGS[name]
+    report, results, junit = in_tmp / "report.md", in_tmp / "results.json", in_tmp / "junit.xml"
+    verdict = judge(ending.build(), f"--fc-report={report}", f"--fc-json={results}", f"--junitxml={junit}",
+                    *ending.args)
+    assert verdict.exit_code == ending.exit_code, verdict.output
+    said = [line for line in _lines(verdict.output) if line.startswith("fc-contract: ")]
+    assert said, verdict.output
+    assert said[-1].removeprefix("fc-contract: ").startswith(ending.verdict), verdict.output
+    title = report.read_text(encoding="utf-8").splitlines()[0]
+    expected_title = "passed" if name == "passed" else ending.verdict
+    assert title.startswith(f"# fc-contract report: {expected_title}"), title
+    assert json.loads(results.read_text())["verdict"].startswith(ending.verdict)
+    root = ET.parse(junit).getroot()
+    suite = root if root.tag == "testsuite" else root.find("testsuite")
+    assert suite is not None
+    assert (int(suite.get("errors", "0")) > 0) == ending.junit_errors, ET.tostring(suite)[:400]
+    if ending.junit_failures is not None:
+        assert (int(suite.get("failures", "0")) > 0) == ending.junit_failures, ET.tostring(suite)[:400]
+    if ending.junit_errors:
+        not_run = [c for c in suite if c.get("classname") == "fc-contract" and c.find("skipped") is not None]
+        assert not_run, ET.tostring(suite)[:400]
+        assert "## Not run" in report.read_text(encoding="utf-8")
