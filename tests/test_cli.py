@@ -52,6 +52,15 @@ def test_exit_0_when_every_clause_passes(installed: Path, tmp_path: Path) -> Non
     assert result.returncode == 0, result.stdout + result.stderr
     assert [m[0] for m in CLAUSE_ROW.findall(result.stdout) if not m[0].startswith("sdk.")] == sorted(ORDER)
     assert f"fc_contract{os.sep}cassettes" not in result.stderr
+    assert result.stdout.rstrip().splitlines()[-1].startswith("PASSED: "), result.stdout  # the verdict, last
+    assert not (tmp_path / ".hypothesis").exists()  # hypothesis's storage is the run's own, and gone
+
+
+def test_serve_on_a_busy_port_names_it(installed: Path, server: Server, tmp_path: Path) -> None:
+    port = server.url.rsplit(":", 1)[1].rstrip("/")
+    result = cli(installed, "serve", "--port", port, cwd=tmp_path)
+    assert result.returncode == 4, result.stdout + result.stderr
+    assert f"cannot serve on 127.0.0.1:{port}: Address already in use; choose another --port" in result.stderr
 
 
 def test_exit_1_when_a_clause_fails_with_its_first_failure_and_curl(installed: Path, server: Server,

@@ -15,6 +15,7 @@ import pytest
 
 from fc_contract.fake import FakeFC, FCError, seed_store
 from fc_contract.fake.wire import Request, Response
+from fc_contract.sdk import adapters
 from harness import Verdict
 from variants import MUTANTS
 
@@ -96,3 +97,45 @@ def test_every_output_tells_the_same_ending(judge: Judge, in_tmp: Path, name: st
         not_run = [c for c in suite if c.get("classname") == "fc-contract" and c.find("skipped") is not None]
         assert not_run, ET.tostring(suite)[:400]
         assert "## Not run" in report.read_text(encoding="utf-8")
+
+
+class Counting(FakeFC):
+    """The reference server, counting what it was sent."""
+
+    def __init__(self) -> None:
+        super().__init__(seed_store(45))
+        self.seen = 0
+
+    def handle(self, request: Request) -> Response:
+        self.seen += 1
+        return super().handle(request)
+
+
+@pytest.mark.parametrize(("option", "make"), [
+    ("--fc-cassettes", lambda tmp: tmp / "a-file"),  # a file where the recording's directory goes
+    ("--fc-cassettes", lambda tmp: tmp / "a-file" / "below"),  # a file where a folder of it goes
+    ("--fc-report", lambda tmp: tmp / "a-dir"),  # a directory where the report's file goes
+    ("--fc-json", lambda tmp: tmp / "a-file" / "results.json"),
+    ("--fc-request-log", lambda tmp: tmp / "a-dir"),
+])
+def test_an_output_that_cannot_be_written_is_a_usage_error_before_the_first_request(
+        judge: Judge, in_tmp: Path, option: str, make: Callable[[Path], Path]) -> None:
+    (in_tmp / "a-file").write_text("not a directory")
+    (in_tmp / "a-dir").mkdir()
+    app = Counting()
+    args = (f"{option}={make(in_tmp)}", *(("--fc-record",) if option == "--fc-cassettes" else ()))
+    verdict = judge(app, *args)
+    assert verdict.exit_code == 4, verdict.output
+    assert f"{option}={make(in_tmp)}: " in verdict.output
+    assert app.seen == 0, "nothing was sent"
+    assert "Traceback" not in verdict.output
+
+
+def test_an_sdk_snapshot_without_the_sdks_is_a_usage_error_before_the_first_request(
+        run_contracts: Callable[..., Verdict], in_tmp: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(adapters, "load", lambda name: f"{name} is not installed; pip install '{name}'")
+    verdict = run_contracts(f"--fc-sdk-snapshot={in_tmp / 'sdk.json'}")
+    assert verdict.exit_code == 4, verdict.output
+    assert ("--fc-sdk-snapshot reads the official SDKs, and alibabacloud-fc-open20210406 is not installed; pip install "
+            "'alibabacloud-fc-open20210406'; aliyun-fc2 is not installed; pip install 'aliyun-fc2'\n") in verdict.output
+    assert not (in_tmp / "sdk.json").exists()

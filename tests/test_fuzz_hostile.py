@@ -49,7 +49,9 @@ BODIES = st.one_of(
                  max_leaves=20).map(lambda v: yaml.safe_dump(v).encode()),
     st.just(b'{"configs": [], "nextToken": "\x1b]8;;http://evil\x07"}'),
     st.just(b'{"ErrorCode": "\xff\xfe", "ErrorMessage": "```<script>"}'),
+    st.just(b'{"ErrorCode": "\\u202eX", "ErrorMessage": "\\u2066a\\u200b\\ufeff\\ud800\\udfff\\udbff"}'),
 )
+UNSEEN = "\u202e\u2066\u200b\ufeff\ud800\udfff\udbff"  # what reorders or hides text, or cannot be encoded
 
 
 @st.composite
@@ -97,7 +99,10 @@ def test_no_response_a_server_can_send_escapes_the_client(hostile_url: str, resp
             judge()
         except ContractFailure as failure:
             assert "\x1b" not in str(failure.msg)  # noqa: PT017 - any judge may fail; none may pass raw text
-    assert "\x1b" not in visible(exchange.describe() + exchange.curl() + str(Evidence.of(exchange)))
+    shown = visible(exchange.describe() + exchange.curl() + str(Evidence.of(exchange)))
+    assert "\x1b" not in shown
+    assert not any(c in shown for c in UNSEEN)
+    shown.encode("utf-8")  # never a lone surrogate
 
 
 def test_a_whole_run_against_a_hostile_server_gives_a_verdict(run_contracts: object, tmp_path: Path) -> None:

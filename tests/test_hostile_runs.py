@@ -61,6 +61,34 @@ def test_hostile_text_reaches_no_output_raw(server: Server, run_contracts: Run, 
     assert "\\x1b[2J" in verdict.output
 
 
+UNSEEN = "\u202e\u2066\u2069\u200b\ufeff\ud800\udfff\udbff"
+
+
+class UnseenErrors(FakeFC):
+    """Errors whose text reorders or hides what a reader sees (bidi, zero-width, BOM) or cannot be encoded."""
+
+    def find(self, service: str, function: str) -> list[AsyncConfig]:
+        try:
+            return super().find(service, function)
+        except FCError as err:
+            raise FCError(404, "\u202eNotFound", f"\u2066{UNSEEN}\u2069 {err.message}") from err
+
+
+def test_unseen_and_unencodable_text_is_escaped_in_every_output(server: Server, run_contracts: Run,
+                                                                 tmp_path: Path) -> None:
+    server.app = UnseenErrors(seed_store(45))
+    report, junit, log = tmp_path / "r.md", tmp_path / "j.xml", tmp_path / "requests.txt"
+    verdict = run_contracts(f"--fc-target={server.url}", f"--fc-report={report}", f"--junitxml={junit}",
+                            f"--fc-request-log={log}")
+    assert verdict.exit_code == 1, verdict.output
+    assert "Traceback" not in verdict.output
+    assert "errors" in verdict.failed_clauses
+    for name, text in [("terminal", verdict.output), ("report", report.read_text(encoding="utf-8")),
+                       ("junit", junit.read_text(encoding="utf-8")), ("request log", log.read_text())]:
+        assert not [c for c in UNSEEN if c in text], name
+    assert "\\u202e" in verdict.output  # shown, as an escape
+
+
 def _inside_code(markdown: str, needle: str) -> bool:
     """Every occurrence of `needle` is inside a fenced block or an inline code span (CommonMark's rules)."""
     inside, fence = False, ""

@@ -13,13 +13,21 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import requests
 
 from fc_contract.fake import FakeFC, seed_store
 from fc_contract.fake.auth import Verifier
 from fc_contract.fake.server import Server
 from fc_contract.fake.store import AsyncConfig
 from fc_contract.fake.wire import Request, Response
+from fc_contract.http.client import Client
+from fc_contract.http.wsgi import WSGIAdapter
+from fc_contract.judging.clause import Clause
+from fc_contract.judging.contract import Contract
+from fc_contract.judging.spec import Spec
+from fc_contract.judging.writes import Writer, cleanup
 from fc_contract.run.results import Outcome
+from fc_contract.settings import Settings
 from harness import Verdict
 from variants import NoWrites, OffsetTokens, versions_only
 
@@ -162,3 +170,35 @@ def test_an_interrupted_run_leaves_no_config_it_created(server: Server, tmp_path
     assert "KeyboardInterrupt" in out, out
     assert "were deleted again" in out, out
 
+
+
+@pytest.mark.parametrize(("base", "allowed", "writes"), [
+    ("http://127.0.0.1:9000", False, True), ("http://[::1]:9000", False, True),
+    ("https://fc-contract.invalid", False, True),  # a replay's host: no server anywhere
+    ("http://mock.example.com:4010", False, False), ("http://mock.example.com:4010", True, True),
+])
+def test_writes_go_to_this_machine_only_unless_allowed(base: str, allowed: bool, writes: bool) -> None:
+    """Without --fc-allow-writes a write clause writes only to the reference server and loopback targets."""
+    app = Counting(seed_store(45))
+    session = requests.Session()
+    session.mount(base + "/", WSGIAdapter(app))
+    settings = Settings(**{**_SETTINGS, "target": base, "allow_writes": allowed})  # type: ignore[arg-type]
+    contract = Contract(settings, Client(base, session), Spec())
+    writer = Writer(contract, Clause("state.writes"))
+    if writes:
+        free, _ = writer.prepare()
+        cleanup(contract)
+        assert free
+        assert app.methods["PUT"] > 0
+        return
+    with pytest.raises(pytest.skip.Exception, match=r"--fc-allow-writes to put and delete configs on http://mock"):
+        writer.prepare()
+    assert app.methods["PUT"] == 0
+    assert app.methods["GET"] == 0  # skipped before its first request
+
+
+_SETTINGS = {"target": "", "service": "demo-service", "function": "helloworld", "profile": "ci",
+             "invalid_input": "reject", "max_requests": 1000, "max_pages": 100, "timeout": 5.0, "max_seconds": 60.0,
+             "cassettes": "", "request_log": "", "report": "", "baseline": "", "baseline_compare": "values",
+             "baseline_allow": "", "signing": "none", "record": False, "strict_cassettes": False,
+             "allow_insecure": False}

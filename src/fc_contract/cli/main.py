@@ -10,6 +10,8 @@ import argparse
 import contextlib
 import os
 import sys
+import tempfile
+from collections.abc import Iterator
 from typing import NoReturn, TextIO
 
 import pytest
@@ -111,7 +113,28 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def run(arguments: list[str], verbose: bool = False, quiet: bool = False) -> int:
-    """pytest.main on `arguments`: its own output when verbose, else Progress's lines on the real stdout."""
+    """pytest.main on `arguments`: its own output when verbose, else Progress's lines on the real stdout.
+
+    Hypothesis's storage goes to a directory of the run's own, removed at its end: the CLI leaves no .hypothesis/
+    in the directory it was run from.
+    """
+    with contextlib.ExitStack() as stack:
+        if "HYPOTHESIS_STORAGE_DIRECTORY" not in os.environ:
+            stored = stack.enter_context(tempfile.TemporaryDirectory(prefix="fc-contract-hypothesis-"))
+            stack.enter_context(_environment("HYPOTHESIS_STORAGE_DIRECTORY", stored))
+        return _run(arguments, verbose, quiet)
+
+
+@contextlib.contextmanager
+def _environment(name: str, value: str) -> Iterator[None]:
+    os.environ[name] = value
+    try:
+        yield
+    finally:
+        os.environ.pop(name, None)
+
+
+def _run(arguments: list[str], verbose: bool, quiet: bool) -> int:
     if verbose:
         return _verdict(pytest.main(arguments))
     live = sys.stdout.isatty() and not os.environ.get("CI")

@@ -61,7 +61,11 @@ def serve(args: argparse.Namespace, p: argparse.ArgumentParser) -> int:
         store = (load_store(args.data) if args.data else store_from_cassettes(args.from_cassettes)
                  if args.from_cassettes else seed_store(args.configs, args.service, args.function, args.seed))
         server = Server(build(store, faults, verifier=verifier), args.host, args.port)
-    except (ValueError, OSError, CassetteError) as exc:
+    except OSError as exc:  # a busy or forbidden port: say which, and the fix
+        print(f"fc_contract.fake: error: cannot serve on {args.host}:{args.port}: {exc.strerror or exc}; choose "
+              "another --port (0: any free one)", file=sys.stderr)
+        return 2
+    except (ValueError, CassetteError) as exc:
         print(f"fc_contract.fake: error: {exc}", file=sys.stderr)
         return 2
     signed = " (signed requests only)" if verifier else ""

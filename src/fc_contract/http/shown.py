@@ -11,8 +11,11 @@ import re
 
 from fc_contract.http.redact import environment_redactor
 
-CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
-CONTROL_AND_NEWLINES = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+# What changes what a reader sees without being seen, or cannot be encoded: bidi embeddings, overrides, isolates
+# and marks, zero-width and invisible characters, the byte-order mark, lone UTF-16 surrogates.
+UNSEEN = "\u00ad\u061c\u180e\u200b-\u200f\u2028\u2029\u202a-\u202e\u2060-\u2069\ufeff\ud800-\udfff"
+CONTROL = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{UNSEEN}]")
+CONTROL_AND_NEWLINES = re.compile(f"[\x00-\x1f\x7f-\x9f{UNSEEN}]")
 
 
 def _escape(match: re.Match[str]) -> str:

@@ -8,6 +8,7 @@ when they fail or are interrupted (and the plugin deletes again at the end of th
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
 from fc_contract.http.exchange import Exchange
 from fc_contract.http.redact import environment_redactor
@@ -15,6 +16,7 @@ from fc_contract.http.stops import RunAborted
 from fc_contract.judging.clause import Clause
 from fc_contract.judging.contract import TRUTH_LIMIT, Contract
 from fc_contract.judging.walker import End, Walk
+from fc_contract.settings import is_loopback
 
 # A target without the write operations answers one of these; the write clauses then skip, saying so. Not 501:
 # a 5xx is never a conforming answer to a request the suite sends (the write clauses fail it).
@@ -94,6 +96,11 @@ class Writer:
             self.clause.skip("--fc-allow-writes to put and delete configs on a live service (a live run sends GET "
                              "only); it then touches only --fc-write-qualifiers without a config, and deletes what "
                              "it created")
+        base = self.fc.client.base_url
+        unreal = (urlsplit(base).hostname or "").endswith(".invalid")  # RFC 2606: a replay's host, no server's
+        if not self.fc.settings.allow_writes and not is_loopback(base) and not unreal:
+            self.clause.skip(f"--fc-allow-writes to put and delete configs on {base}: without it the write clauses "
+                             "write only to the reference server and to targets on this machine")
         truth = self.fc.walk(TRUTH_LIMIT, fresh=True)
         if not truth.complete and truth.end not in (End.REPEAT, End.CYCLE):
             self.clause.skip(f"a listing that ends; the limit={TRUTH_LIMIT} walk ended with {truth.end.value} "
@@ -120,6 +127,8 @@ class Writer:
             self.clause.skip(f"qualifiers that exist on {self.fc.service}/{self.fc.function}: the target has none of "
                              f"{', '.join(free)} (create these aliases, or pass --fc-write-qualifiers naming "
                              "versions or aliases without a config)")
+        self.fc.note(f"writes: {self.clause.id} put and deleted configs on {base}, {self.fc.service}/"
+                     f"{self.fc.function}, qualifiers {', '.join(usable)} only")
         return usable, initial
 
     def _probe(self, qualifier: str) -> bool:

@@ -12,10 +12,16 @@ REASON = 90  # characters of a clause's first reason the table shows
 def rows(results: Results) -> list[tuple[str, bool]]:
     """The clause table, then what each clause covered: each line, and whether it is a failed clause's."""
     lines = [(f"{'clause':26} {'verdict':8} {'passed':>6} {'failed':>6} {'skipped':>7}  first reason", False)]
+    cut: list[tuple[str, str]] = []
     for clause, row in results.table().items():
-        reason = row.reasons[0][:REASON] if row.reasons else ""
+        reason = row.reasons[0] if row.reasons else ""
+        if len(reason) > REASON:
+            cut += [(clause, reason)] if not row.failed else []  # a failure is shown whole below the table
+            reason = reason[:REASON - 1] + "\u2026"
         lines.append((f"{clause:26} {row.verdict:8} {row.passed:6} {row.failed:6} {row.skipped:7}  {reason}",
                       bool(row.failed)))
+    lines += [(f"  {clause}: {reason}", False) for clause, reason in cut]  # a reason the table cut, whole: it says
+    # what to do
     return lines + [(f"coverage {clause}: {text}", False) for clause, text in results.coverage().items()]
 
 

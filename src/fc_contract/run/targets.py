@@ -134,8 +134,43 @@ def credentials(settings: Settings) -> Credentials | None:
                                 f"{exc}") from None
 
 
+def _writable(option: str, path: Path, directory: bool) -> None:
+    """A one-line usage error, before any request, for an output the run could not write at its end."""
+    if path.exists() and path.is_dir() != directory:
+        raise TargetError(f"{option}={path}: {'a file' if directory else 'a directory'} is there; name "
+                          f"{'a directory' if directory else 'a file'} the run may write")
+    existing = next((p for p in (path, *path.parents) if p.exists()), Path("."))
+    if not existing.is_dir() or not os.access(existing, os.W_OK | os.X_OK):
+        raise TargetError(f"{option}={path}: {existing} cannot be written (read-only, or no permission); name a "
+                          "place the run may write")
+
+
+def check_outputs(settings: Settings) -> None:
+    """Every output the run writes at its end, checked before its first request: a full run is not spent for
+    a report, a recording or a log that cannot be written."""
+    if settings.record:
+        _writable("--fc-cassettes", settings.cassette_dir, directory=True)
+    for option, value in (("--fc-report", settings.report), ("--fc-json", settings.json),
+                          ("--fc-request-log", settings.request_log)):
+        if value:
+            _writable(option, Path(value), directory=False)
+
+
+def check_sdks(settings: Settings) -> None:
+    """An SDK snapshot or baseline was asked for: every official SDK it reads must load, before any request."""
+    option = "--fc-sdk-snapshot" if settings.sdk_snapshot else "--fc-sdk-baseline" if settings.sdk_baseline else ""
+    if option:
+        from fc_contract.sdk import adapters
+
+        missing = [reason for reason in map(adapters.load, sorted(adapters.FACTORIES)) if isinstance(reason, str)]
+        if missing:
+            raise TargetError(f"{option} reads the official SDKs, and {'; '.join(missing)}")
+
+
 def preflight(settings: Settings) -> list[str]:
-    """Before any test: a one-line usage error for a target that cannot work; returns warnings."""
+    """Before any test: a one-line usage error for a target or an output that cannot work; returns warnings."""
+    check_outputs(settings)
+    check_sdks(settings)
     name = settings.target
     if settings.baseline:
         load_cassettes(Path(settings.baseline))  # an unreadable baseline stops the run before any test
