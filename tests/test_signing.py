@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -114,3 +116,39 @@ def test_the_fake_refuses_bad_signatures(signed_server: Server, signer: Any, cod
 def test_the_fake_accepts_good_signatures(signed_server: Server, signer: Any) -> None:
     reply = requests.get(signed_server.url + PATH, params={"limit": "3", "nextToken": ""}, auth=signer, timeout=5)
     assert reply.status_code == 200, reply.text
+
+
+def test_aliyun_fc2_as_shipped_lists_puts_gets_and_deletes(signed_server: Server) -> None:
+    """Its default API version (2016-08-15) and the qualifier in the path (services/{service}.{qualifier}/...)."""
+    import fc2
+
+    client = fc2.Client(endpoint=signed_server.url, accessKeyID=KEY.access_key_id,
+                        accessKeySecret=KEY.access_key_secret)
+    assert client.api_version == "2016-08-15"
+    first = client.list_function_async_invoke_configs("demo-service", "helloworld", limit=2)
+    assert len(first.data["configs"]) == 2
+    config = {"maxAsyncRetryAttempts": 2, "statefulInvocation": True}
+    put = client.put_function_async_invoke_config("demo-service", "q-shipped", "helloworld", config)
+    assert (put.data["qualifier"], put.data["maxAsyncRetryAttempts"]) == ("q-shipped", 2)
+    got = client.get_function_async_invoke_config("demo-service", "q-shipped", "helloworld")
+    assert got.data["statefulInvocation"] is True
+    client.delete_function_async_invoke_config("demo-service", "q-shipped", "helloworld")
+    with pytest.raises(fc2.fc_exceptions.FcError):
+        client.get_function_async_invoke_config("demo-service", "q-shipped", "helloworld")
+
+
+@pytest.mark.parametrize("signer", [Acs3Signer(KEY), None], ids=["acs3", "unsigned"])
+def test_a_chunked_put_body_is_read_whole(server: Server, signer: Any) -> None:
+    """As @alicloud/fc-open20210406 sends every Put: Transfer-Encoding: chunked, no Content-Length."""
+    verifier = Verifier({KEY.access_key_id: KEY.access_key_secret}) if signer is not None else None
+    server.app = FakeFC(seed_store(5), verifier=verifier)
+    target = server
+    body = json.dumps({"maxAsyncRetryAttempts": 3}).encode()
+    pieces = iter([body[:5], body[5:]])  # a generator body: requests frames it chunked
+    url = target.url + "/2021-04-06/services/demo-service/functions/helloworld/async-invoke-config"
+    reply = requests.put(url, params={"qualifier": "q-chunked"}, data=pieces, auth=signer, timeout=5,
+                         headers={"Content-Type": "application/json",
+                                  **({"x-acs-content-sha256": hashlib.sha256(body).hexdigest()} if signer else {})})
+    assert reply.status_code == 200, reply.text
+    assert reply.json()["maxAsyncRetryAttempts"] == 3
+    assert reply.request.headers.get("Transfer-Encoding") == "chunked"

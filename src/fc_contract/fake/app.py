@@ -19,10 +19,11 @@ from fc_contract.fake.checks import check_put_body
 from fc_contract.fake.store import AsyncConfig, Store
 from fc_contract.fake.tokens import BadToken, TokenCodec
 from fc_contract.fake.wire import REASONS, FCError, Request, Response
-from fc_contract.http.api import LIST_PATH
 
 StartResponse = Callable[..., Any]
-ONE_PATH = re.compile(r"^/2021-04-06/services/([^/]+)/functions/([^/]+)/async-invoke-config/?$")
+# Both API versions the official SDKs send (aliyun-fc2 and @alicloud/fc2 default to 2016-08-15), and a qualifier
+# in the query (?qualifier=Q) or in the path (services/{service}.{qualifier}/..., as those SDKs send it).
+VERSIONED = re.compile(r"^/(?:2016-08-15|2021-04-06)/services/([^/]+)/functions/([^/]+)/(async-invoke-configs?)/?$")
 HEADER_ENUMS = {"X-Fc-Log-Type": ("Tail", "None"), "X-Fc-Invocation-Type": ("Sync", "Async")}
 LIMIT_RULE = "limit must be an integer between 1 and 100"
 
@@ -62,13 +63,17 @@ class FakeFC:
     def handle(self, request: Request) -> Response:
         """Route a request; raise FCError for every refusal."""
         self.authenticate(request)
-        if match := LIST_PATH.match(request.path):
+        match = VERSIONED.match(request.path)
+        if match is None:
+            raise FCError(400, "PathNotSupported", f"path '{request.path}' is not supported")
+        service, _, qualifier = match[1].partition(".")  # a service name has no dot: what follows one qualifies
+        if qualifier and "qualifier" not in request.query:
+            request.query["qualifier"] = [qualifier]
+        if match[3] == "async-invoke-configs":
             self.allow(request, "GET")
-            return self.list_configs(request, match[1], match[2])
-        if match := ONE_PATH.match(request.path):
-            self.allow(request, "GET", "PUT", "DELETE")
-            return self.one_config(request, match[1], match[2])
-        raise FCError(400, "PathNotSupported", f"path '{request.path}' is not supported")
+            return self.list_configs(request, service, match[2])
+        self.allow(request, "GET", "PUT", "DELETE")
+        return self.one_config(request, service, match[2])
 
     def allow(self, request: Request, *methods: str) -> None:
         if request.method not in methods:

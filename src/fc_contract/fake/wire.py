@@ -37,13 +37,35 @@ class Request:
         headers = {k[5:].replace("_", "-").lower(): str(v) for k, v in environ.items() if k.startswith("HTTP_")}
         if environ.get("CONTENT_TYPE"):
             headers["content-type"] = environ["CONTENT_TYPE"]
-        try:
-            length = min(int(environ.get("CONTENT_LENGTH") or 0), MAX_BODY)
-        except ValueError:
-            length = 0
-        body = environ["wsgi.input"].read(length) if length > 0 else b""
+        if "chunked" in headers.get("transfer-encoding", "").lower():  # what @alicloud/fc-open20210406 sends
+            body = read_chunked(environ["wsgi.input"])
+        else:
+            try:
+                length = min(int(environ.get("CONTENT_LENGTH") or 0), MAX_BODY)
+            except ValueError:
+                length = 0
+            body = environ["wsgi.input"].read(length) if length > 0 else b""
         return cls(environ.get("REQUEST_METHOD", "GET").upper(), path, query, headers, body,
                    environ.get("QUERY_STRING", ""))
+
+
+def read_chunked(stream: Any) -> bytes:
+    """A body framed with Transfer-Encoding: chunked (RFC 9112, section 7.1), read to its end; at most MAX_BODY
+    bytes kept, and a malformed frame ends it (the body then fails the signature or the JSON check)."""
+    body = b""
+    while len(body) <= MAX_BODY:
+        line = stream.readline(1024)
+        try:
+            size = int(line.split(b";")[0].strip() or b"x", 16)
+        except ValueError:
+            break
+        if size == 0:
+            while stream.readline(1024).strip():  # the trailer fields, up to the empty line
+                pass
+            break
+        body += stream.read(min(size, MAX_BODY + 1 - len(body)))
+        stream.readline(1024)  # the CRLF after the chunk
+    return body[:MAX_BODY]
 
 
 @dataclass

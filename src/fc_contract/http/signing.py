@@ -98,12 +98,16 @@ class Acs3Signer(requests.auth.AuthBase):
         parts = urlsplit(str(request.url))
         body = request.body.encode() if isinstance(request.body, str) else (request.body or b"")
         headers = request.headers
+        streamed = not isinstance(body, bytes)  # a chunked body: its sender states its hash, as the Node SDK does
+        if streamed and not headers.get("x-acs-content-sha256"):
+            raise ValueError("a streamed (chunked) body needs its x-acs-content-sha256 header: it cannot be read twice")
         headers["host"] = parts.netloc
         headers["x-acs-version"] = self.version
         headers["x-acs-action"] = self.action
         headers["x-acs-date"] = self.clock().strftime("%Y-%m-%dT%H:%M:%SZ")
         headers["x-acs-signature-nonce"] = self.nonce()
-        headers["x-acs-content-sha256"] = hashlib.sha256(body).hexdigest()
+        if not streamed:
+            headers["x-acs-content-sha256"] = hashlib.sha256(body).hexdigest()
         if self.credentials.security_token:
             headers["x-acs-accesskey-id"] = self.credentials.access_key_id
             headers["x-acs-security-token"] = self.credentials.security_token

@@ -32,7 +32,8 @@ class WSGIAdapter(BaseAdapter):
              verify: bool | str = True, cert: bytes | str | tuple[bytes | str, bytes | str] | None = None,
              proxies: Mapping[str, str] | None = None) -> requests.Response:
         parts = urlsplit(str(request.url))
-        body = request.body.encode() if isinstance(request.body, str) else request.body or b""
+        raw: Any = request.body
+        body = raw.encode() if isinstance(raw, str) else raw or b"" if isinstance(raw, bytes | None) else b"".join(raw)
         environ: dict[str, Any] = {
             "REQUEST_METHOD": str(request.method), "SCRIPT_NAME": "", "PATH_INFO": unquote(parts.path, "latin-1"),
             "QUERY_STRING": parts.query, "SERVER_NAME": parts.hostname or "localhost",
