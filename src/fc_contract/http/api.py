@@ -14,6 +14,17 @@ LIST_PATH = re.compile("^" + LIST_OPERATION.replace("{serviceName}", "([^/]+)").
 CONFIG_OPERATION = "/2021-04-06/services/{serviceName}/functions/{functionName}/async-invoke-config"
 
 
+# The API versions the service serves the operation under: the first is the one the suite sends; the second is what
+# aliyun-fc2 and @alicloud/fc2 send unless told otherwise (the same operation, the same answers).
+API_VERSIONS = ("2021-04-06", "2016-08-15")
+_OTHER_VERSION = re.compile(r"^/(?:" + "|".join(re.escape(v) for v in API_VERSIONS[1:]) + r")/services/")
+
+
+def canonical_path(path: str) -> str:
+    """`path` under the API version the suite sends: /2016-08-15/services/... as /2021-04-06/services/..."""
+    return _OTHER_VERSION.sub(f"/{API_VERSIONS[0]}/services/", path, count=1)
+
+
 def list_path(service: str, function: str) -> str:
     """The operation's path for one function, each name percent-encoded as one segment."""
     return LIST_OPERATION.format(serviceName=quote(service, safe=""), functionName=quote(function, safe=""))

@@ -171,7 +171,7 @@ def _page(response: Any) -> Outcome:
 
 @dataclass
 class Fc2Sdk:
-    """aliyun-fc2: list_function_async_invoke_configs with api_version 2021-04-06, FC-signed."""
+    """aliyun-fc2: list_function_async_invoke_configs as shipped (API version 2016-08-15), FC-signed."""
 
     name: str = "aliyun-fc2"
     version: str = field(default_factory=lambda: _version("aliyun-fc2"))
@@ -187,8 +187,8 @@ class Fc2Sdk:
 
         if not hasattr(fc2.Client, "list_function_async_invoke_configs"):
             raise Unsupported(f"{self.name} {self.version} has no list_function_async_invoke_configs")
+        # As its users have it: the default API version (2016-08-15), which the service serves as it does 2021-04-06
         self._client = fc2.Client(endpoint=f"https://{ENDPOINT_HOST}", accessKeyID=KEY_ID, accessKeySecret=KEY_SECRET)
-        self._client.api_version = "2021-04-06"  # the constructor takes no api_version; its default is 2016-08-15
 
     def drops(self, limit: int | None, next_token: str | None) -> bool:
         return limit == 0 or next_token == ""

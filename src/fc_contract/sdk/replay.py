@@ -28,13 +28,15 @@ class SdkReport:
     requests_matched: dict[str, int] = field(default_factory=dict)  # by mode: sync, async
     fields_round_tripped: dict[str, int] = field(default_factory=dict)
     defects: list[str] = field(default_factory=list)
+    versions: set[str] = field(default_factory=set)  # the API version prefixes of the paths the SDK sent
 
     def line(self) -> str:
         defects = "; ".join(dict.fromkeys(self.defects)) if self.defects else "none"
         modes = sorted(self.requests_matched.keys() | self.fields_round_tripped.keys(), key=("sync", "async").index)
         counts = "; ".join(f"{mode} {self.requests_matched.get(mode, 0)} requests matched, "
                            f"{self.fields_round_tripped.get(mode, 0)} fields round-tripped" for mode in modes)
-        return f"{self.name} {self.version}: {counts or 'nothing replayed'}, defects: {defects}"
+        sent = f", sent API version {', '.join(sorted(self.versions))}" if self.versions else ""
+        return f"{self.name} {self.version}: {counts or 'nothing replayed'}{sent}, defects: {defects}"
 
 
 
