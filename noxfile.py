@@ -21,3 +21,22 @@ def sdk(session: nox.Session) -> None:
     root = Path(session.invoked_from) / ".nox-sdk"  # where nox was run, not the noxfile
     versions = session.posargs or ["installed"]
     session.run(sys.executable, "-m", "fc_contract.sdk.matrix", "--root", str(root), *versions)
+
+
+# The Node SDKs as the npm registry serves them, at the versions the reference server was proven with.
+NODE_SDKS = ["@alicloud/fc-open20210406@2.0.13", "@alicloud/fc2@2.6.6"]
+
+
+@nox.session(name="node-clients", venv_backend="none")
+def node_clients(session: nox.Session) -> None:
+    """The official Node SDKs, default settings, signed: list at several limits, put, get, delete (clients/node).
+
+    nox -s node-clients                                   # the pinned versions
+    nox -s node-clients -- @alicloud/fc2@2.6.5 ...        # others (name both SDKs to replace both)
+    """
+    scratch = Path(session.invoked_from) / ".nox-node"
+    packages = session.posargs or NODE_SDKS
+    session.run("npm", "install", "--prefix", str(scratch), "--no-audit", "--no-fund", "--no-save",
+                "--loglevel=error", *packages, external=True)
+    session.run(sys.executable, str(Path(__file__).parent / "clients" / "node" / "run.py"),
+                env={"NODE_PATH": str(scratch / "node_modules")})
