@@ -152,3 +152,26 @@ def test_a_chunked_put_body_is_read_whole(server: Server, signer: Any) -> None:
     assert reply.status_code == 200, reply.text
     assert reply.json()["maxAsyncRetryAttempts"] == 3
     assert reply.request.headers.get("Transfer-Encoding") == "chunked"
+
+
+def test_alibabacloud_fc_open20210406_as_shipped_puts_gets_and_deletes(signed_server: Server) -> None:
+    from alibabacloud_fc_open20210406 import models
+    from alibabacloud_fc_open20210406.client import Client
+    from alibabacloud_tea_openapi.models import Config
+    from Tea.exceptions import TeaException
+
+    client = Client(Config(access_key_id=KEY.access_key_id, access_key_secret=KEY.access_key_secret,
+                           endpoint=signed_server.url.removeprefix("http://"), protocol="http"))
+    put = client.put_function_async_invoke_config(
+        "demo-service", "helloworld",
+        models.PutFunctionAsyncInvokeConfigRequest(qualifier="q-tea", max_async_retry_attempts=4,
+                                                   stateful_invocation=False))
+    assert (put.body.qualifier, put.body.max_async_retry_attempts) == ("q-tea", 4)
+    got = client.get_function_async_invoke_config("demo-service", "helloworld",
+                                                  models.GetFunctionAsyncInvokeConfigRequest(qualifier="q-tea"))
+    assert got.body.max_async_retry_attempts == 4
+    client.delete_function_async_invoke_config("demo-service", "helloworld",
+                                               models.DeleteFunctionAsyncInvokeConfigRequest(qualifier="q-tea"))
+    with pytest.raises(TeaException):
+        client.get_function_async_invoke_config("demo-service", "helloworld",
+                                                models.GetFunctionAsyncInvokeConfigRequest(qualifier="q-tea"))
