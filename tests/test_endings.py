@@ -17,7 +17,7 @@ from fc_contract.fake import FakeFC, FCError, seed_store
 from fc_contract.fake.wire import Request, Response
 from fc_contract.sdk import adapters
 from harness import Verdict
-from variants import MUTANTS
+from variants import MUTANTS, Counting
 
 Judge = Callable[..., Verdict]
 
@@ -99,18 +99,6 @@ def test_every_output_tells_the_same_ending(judge: Judge, in_tmp: Path, name: st
         assert "## Not run" in report.read_text(encoding="utf-8")
 
 
-class Counting(FakeFC):
-    """The reference server, counting what it was sent."""
-
-    def __init__(self) -> None:
-        super().__init__(seed_store(45))
-        self.seen = 0
-
-    def handle(self, request: Request) -> Response:
-        self.seen += 1
-        return super().handle(request)
-
-
 @pytest.mark.parametrize(("option", "make"), [
     ("--fc-cassettes", lambda tmp: tmp / "a-file"),  # a file where the recording's directory goes
     ("--fc-cassettes", lambda tmp: tmp / "a-file" / "below"),  # a file where a folder of it goes
@@ -122,12 +110,12 @@ def test_an_output_that_cannot_be_written_is_a_usage_error_before_the_first_requ
         judge: Judge, in_tmp: Path, option: str, make: Callable[[Path], Path]) -> None:
     (in_tmp / "a-file").write_text("not a directory")
     (in_tmp / "a-dir").mkdir()
-    app = Counting()
+    app = Counting(seed_store(45))
     args = (f"{option}={make(in_tmp)}", *(("--fc-record",) if option == "--fc-cassettes" else ()))
     verdict = judge(app, *args)
     assert verdict.exit_code == 4, verdict.output
     assert f"{option}={make(in_tmp)}: " in verdict.output
-    assert app.seen == 0, "nothing was sent"
+    assert not app.methods, "nothing was sent"
     assert "Traceback" not in verdict.output
 
 

@@ -7,7 +7,6 @@ import signal
 import subprocess
 import sys
 import threading
-from collections import Counter
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
@@ -19,7 +18,7 @@ from fc_contract.fake import FakeFC, seed_store
 from fc_contract.fake.auth import Verifier
 from fc_contract.fake.server import Server
 from fc_contract.fake.store import AsyncConfig
-from fc_contract.fake.wire import Request, Response
+from fc_contract.fake.wire import Request
 from fc_contract.http.client import Client
 from fc_contract.http.wsgi import WSGIAdapter
 from fc_contract.judging.clause import Clause
@@ -29,24 +28,12 @@ from fc_contract.judging.writes import Writer, cleanup
 from fc_contract.run.results import Outcome
 from fc_contract.settings import Settings
 from harness import Verdict
-from variants import NoWrites, OffsetTokens, versions_only
+from variants import Counting, NoWrites, OffsetTokens, versions_only
 
 Run = Callable[..., Verdict]
 CONTRACTS = Path(__file__).resolve().parents[1] / "contracts"
 OURS = ("fc-contract-a", "fc-contract-b", "fc-contract-c")
 KEY_ID, SECRET = "LTAI5tWritesKey0000001", "writes-secret"
-
-
-class Counting(FakeFC):
-    """The reference server, counting the methods it was sent."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.methods: Counter[str] = Counter()
-
-    def handle(self, request: Request) -> Response:
-        self.methods[request.method] += 1
-        return super().handle(request)
 
 
 def _qualifiers(app: FakeFC) -> list[str]:

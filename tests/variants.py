@@ -8,6 +8,7 @@ import dataclasses
 import json
 import random
 import re
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -619,6 +620,18 @@ VARIANTS: dict[str, Variant] = {
     "shrinks": Variant(_fake(Shrinks)),
     "default-of-10-lenient": Variant(_fake(DefaultOfTen), args=("--fc-invalid-input=lenient",)),
 }
+
+
+class Counting(FakeFC):
+    """The reference server, counting the methods it was sent."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.methods: Counter[str] = Counter()
+
+    def handle(self, request: Request) -> Response:
+        self.methods[request.method] += 1
+        return super().handle(request)
 
 
 class NeedsAuthorization(FakeFC):

@@ -135,7 +135,8 @@ class Contract:
         """Whether the listing changed during the run, asked when `walk` disagrees with the ground truth.
 
         Walks the ground truth again (fresh; at most REWALKS times a run) unless a walk made since already
-        lists every config `walk` does; a walk of the ground truth itself counts as one. Notes the change.
+        lists every config `walk` does; a walk of the ground truth itself counts as one. A change goes into
+        the findings, which the summary prints.
         """
         first = [str(q) for q in self.walk(TRUTH_LIMIT).qualifiers()]
         if self._changes is None:
