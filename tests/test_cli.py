@@ -56,6 +56,18 @@ def test_exit_0_when_every_clause_passes(installed: Path, tmp_path: Path) -> Non
     assert not (tmp_path / ".hypothesis").exists()  # hypothesis's storage is the run's own, and gone
 
 
+@pytest.mark.parametrize(("option", "said"), [("--fc-bogus=1", "unknown option --fc-bogus"),
+                                              ("--fc-max-request=5", "unknown option --fc-max-request; did you mean "
+                                                                     "--fc-max-requests?")])
+def test_an_unknown_suite_option_is_one_line(installed: Path, tmp_path: Path, option: str, said: str) -> None:
+    result = cli(installed, "replay", option, cwd=tmp_path)
+    assert result.returncode == 4, result.stdout + result.stderr
+    assert [line for line in result.stderr.splitlines() if line.strip()] == [
+        line for line in result.stderr.splitlines() if said in line], result.stderr
+    assert said in result.stderr
+    assert "inifile" not in result.stderr + result.stdout
+
+
 def test_serve_on_a_busy_port_names_it(installed: Path, server: Server, tmp_path: Path) -> None:
     port = server.url.rsplit(":", 1)[1].rstrip("/")
     result = cli(installed, "serve", "--port", port, cwd=tmp_path)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import difflib
 import os
 import sys
 import tempfile
@@ -19,6 +20,7 @@ import pytest
 from fc_contract.cli.progress import Progress
 from fc_contract.cli.versions import version_lines
 from fc_contract.fake import __main__ as fake
+from fc_contract.plugin.options import FLAGS, OPTIONS
 from fc_contract.settings import SPEC_PATH
 
 USAGE = int(pytest.ExitCode.USAGE_ERROR)
@@ -107,6 +109,12 @@ def main(argv: list[str] | None = None) -> int:
         i and extra[i - 1].startswith("--fc-") and "=" not in extra[i - 1] and not a.startswith("-"))]
     if unknown:
         p.error(f"unrecognized arguments: {' '.join(unknown)} (only --fc-* options pass through to the suite)")
+    known = {"--fc-" + name.replace("_", "-") for name in (*OPTIONS, *FLAGS)}
+    for name in (a.split("=", 1)[0] for a in extra if a.startswith("--fc-")):
+        if name not in known:
+            close = difflib.get_close_matches(name, sorted(known), n=1)
+            p.error(f"unknown option {name}" + (f"; did you mean {close[0]}?" if close else
+                                                "; the suite's options are listed by pytest --help, group fc-contract"))
     if args.command == "serve":
         return USAGE if fake.serve(args, p) == 2 else 0
     return run(pytest_args(args, extra), verbose=args.verbose, quiet=args.quiet)
