@@ -35,6 +35,7 @@ from fc_contract.cassettes.diff import (
 )
 from fc_contract.cassettes.format import Interaction
 from fc_contract.http.api import LIST_PATH, list_path
+from fc_contract.judging.expect import fc_error_body
 from fc_contract.judging.verdict import DifferenceLine, Kind
 
 CLAUSE = Clause("behaviour.diff")
@@ -86,8 +87,7 @@ def _token_answer(interaction: Interaction, exchange: Exchange, label: str) -> l
     of the target's; only what any client can know is judged: an error in the FC shape, or a page.
     """
     data = exchange.json()
-    error = (exchange.status is not None and 400 <= exchange.status < 500 and isinstance(data, dict)
-             and isinstance(data.get("ErrorCode"), str) and isinstance(data.get("ErrorMessage"), str))
+    error = exchange.status is not None and 400 <= exchange.status < 500 and fc_error_body(data)
     page = exchange.status == 200 and isinstance(data, dict) and isinstance(data.get("configs"), list)  # its shape:
     # response.shape's and the field differences' to judge
     if error or page:

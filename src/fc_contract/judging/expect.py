@@ -20,6 +20,12 @@ def expect_page(clause: Clause, exchange: Exchange, what: str) -> list[Any]:
     return configs
 
 
+def fc_error_body(data: Any) -> bool:
+    """A body in the FC error shape: a JSON object with string ErrorCode and ErrorMessage."""
+    return isinstance(data, dict) and isinstance(data.get("ErrorCode"), str) and isinstance(
+        data.get("ErrorMessage"), str)
+
+
 def expect_error(clause: Clause, exchange: Exchange, what: str, status: int | None, code: str | None,
                  choice: Choice | None = None) -> None:
     """An FC error: the status (None: any 4xx), {ErrorCode, ErrorMessage} and X-Fc-Request-Id.
@@ -34,8 +40,7 @@ def expect_error(clause: Clause, exchange: Exchange, what: str, status: int | No
     relaxable = choice is not None and (actual == 200 or 400 <= actual < 500)
     clause.check(actual == status if status else 400 <= actual < 500, what, wanted, exchange.describe(), exchange,
                  choice=choice if relaxable else None)
-    clause.check(isinstance(data, dict) and isinstance(data.get("ErrorCode"), str)
-                 and isinstance(data.get("ErrorMessage"), str), what,
+    clause.check(fc_error_body(data), what,
                  f"{wanted}: a JSON body with string ErrorCode and ErrorMessage", exchange.describe(), exchange)
     assert isinstance(data, dict)
     if code is not None:

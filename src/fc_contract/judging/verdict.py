@@ -99,7 +99,8 @@ class Changes:
     @property
     def removed(self) -> list[str]:
         """Configs of the first walk of the ground truth that a later one did not list."""
-        return [q for q in self.first if any(q not in set(w) for w in self.walks)]
+        later = [set(w) for w in self.walks]  # once each, not once a config: a listing may hold thousands
+        return [q for q in self.first if any(q not in w for w in later)]
 
     @property
     def changed(self) -> bool:

@@ -22,11 +22,15 @@ class Collector:
 
     def __init__(self, run: Run) -> None:
         self.run = run
-        self.expected: set[str] = set()  # the clause tests collected (a recording needs every one run)
         self.ended: set[str] = set()
         self.ours: set[str] = set()  # deselected by this plugin (profile, target): not a partial run
         self.deselected = 0  # clause tests deselected by the user (-k, -m, --deselect)
         self.missing: list[str] = []  # clause modules of the contracts directory that were not collected
+
+    @property
+    def expected(self) -> set[str]:
+        """The clause tests collected (a recording needs every one run): the run's plan."""
+        return set(self.run.planned)
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         result = result_of(report)

@@ -15,9 +15,10 @@ FORMAT = 1  # raised when a key changes meaning or goes
 
 
 def document(run: Run) -> dict[str, Any]:
+    verdict = run.verdict()
     return {
-        "format": FORMAT, "fc_contract": __version__, "target": run.settings.target, "ending": run.ending().value,
-        "verdict": str(run.verdict()), "not_run": list(run.verdict().not_run),
+        "format": FORMAT, "fc_contract": __version__, "target": run.settings.target, "ending": verdict.ending.value,
+        "verdict": str(verdict), "not_run": list(verdict.not_run),
         "clauses": {clause: {"verdict": row.verdict, "passed": row.passed, "failed": row.failed,
                              "skipped": row.skipped, "xfailed": row.xfailed, "reasons": row.reasons}
                     for clause, row in run.results.table().items()},

@@ -20,8 +20,7 @@ def rows(results: Results) -> list[tuple[str, bool]]:
             reason = reason[:REASON - 1] + "\u2026"
         lines.append((f"{clause:26} {row.verdict:8} {row.passed:6} {row.failed:6} {row.skipped:7}  {reason}",
                       bool(row.failed)))
-    lines += [(f"  {clause}: {reason}", False) for clause, reason in cut]  # a reason the table cut, whole: it says
-    # what to do
+    lines += [(f"  {clause}: {reason}", False) for clause, reason in cut]  # whole: a skip's reason says what to do
     return lines + [(f"coverage {clause}: {text}", False) for clause, text in results.coverage().items()]
 
 

@@ -27,7 +27,7 @@ from fc_contract.judging.verdict import Findings, Stop, Verdict
 from fc_contract.judging.writes import cleanup
 from fc_contract.run import profiles
 from fc_contract.run.determinism import clause_generation
-from fc_contract.run.results import STOPS, Ending, Results, RunVerdict
+from fc_contract.run.results import COMPLETE, STOPS, Ending, Results, RunVerdict
 from fc_contract.run.targets import Target, load_cassettes, preflight
 from fc_contract.sdk.reading import Readers
 from fc_contract.sdk.replay import SdkReport
@@ -237,7 +237,7 @@ class Run:
         failed = sum(1 for row in table.values() if row.failed)
         ending = self.ending()
         return RunVerdict(ending, len(planned), len(planned) - len(not_run), failed,
-                          tuple(not_run) if ending not in (Ending.PASSED, Ending.FAILED) else ())
+                          tuple(not_run) if ending not in COMPLETE else ())
 
     def requests(self) -> dict[str, int]:
         """Requests sent per clause ('' for those sent outside any clause test)."""

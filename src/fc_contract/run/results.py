@@ -39,6 +39,7 @@ class Ending(enum.Enum):
     ERROR = "error"
 
 
+COMPLETE = (Ending.PASSED, Ending.FAILED)  # the endings of a run that judged every clause it collected
 STOPS = {"budget": Ending.BUDGET, "auth": Ending.AUTH}  # a run-wide verdict id -> the ending it makes
 WHY = {Ending.INTERRUPTED: "interrupted", Ending.TERMINATED: "terminated (SIGTERM)",
        Ending.BUDGET: "stopped by the budget", Ending.AUTH: "stopped by the target's refusals",
@@ -57,7 +58,7 @@ class RunVerdict:
 
     @property
     def complete(self) -> bool:
-        return self.ending in (Ending.PASSED, Ending.FAILED)
+        return self.ending in COMPLETE
 
     def __str__(self) -> str:
         if self.ending is Ending.PASSED:
