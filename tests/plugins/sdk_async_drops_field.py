@@ -4,14 +4,11 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from collections.abc import Iterator
-from contextlib import contextmanager
-from typing import Any
 
 from fc_contract.cassettes.format import Interaction
 from fc_contract.sdk import aio
 
-_original = aio.serving
+_original = aio.Stand.serve
 
 
 def _without_qualifier(item: Interaction) -> Interaction:
@@ -22,10 +19,8 @@ def _without_qualifier(item: Interaction) -> Interaction:
     return dataclasses.replace(item, body=json.dumps({**body, "configs": configs}).encode())
 
 
-@contextmanager
-def _lossy(interactions: list[Interaction], base_url: str) -> Iterator[Any]:
-    with _original([_without_qualifier(i) for i in interactions], base_url) as sent:
-        yield sent
+def _lossy(stand: aio.Stand, interactions: list[Interaction]) -> list[aio.Sent]:
+    return _original(stand, [_without_qualifier(i) for i in interactions])
 
 
-aio.serving = _lossy
+aio.Stand.serve = _lossy  # type: ignore[method-assign]

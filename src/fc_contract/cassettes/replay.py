@@ -77,13 +77,18 @@ class _CassetteRegistry(FirstMatchRegistry):
     def find(self, request: requests.PreparedRequest) -> tuple[responses.BaseResponse | None, list[str]]:
         parts = urlsplit(str(request.url))
         key = request_key(str(request.method), canonical_path(parts.path), parts.query)  # either API version
-        candidates = [r for r in self.index.get(key, []) if r.matches(request)[0]]
-        if not candidates:
-            return self._miss(request), []
         clause = self.current_clause()
+        chosen = self._choose(self.index.get(key, []), clause)
+        if chosen is not None and chosen.matches(request)[0]:  # the key matched: the matchers almost always do
+            return chosen, []
+        chosen = self._choose([r for r in self.index.get(key, []) if r.matches(request)[0]], clause)
+        return (chosen, []) if chosen is not None else (self._miss(request), [])
+
+    @staticmethod
+    def _choose(candidates: list[Recorded], clause: str) -> Recorded | None:
+        """The clause's own first, else any clause's; the first not yet served, else the last."""
         own = [r for r in candidates if r.clause == clause] or candidates
-        fresh = [r for r in own if r.call_count == 0]
-        return (fresh[0] if fresh else own[-1]), []
+        return next((r for r in own if r.call_count == 0), own[-1] if own else None)
 
     def _miss(self, request: requests.PreparedRequest) -> responses.BaseResponse:
         self.missed.setdefault(self.current_clause(), []).append(f"{request.method} {request.url}")

@@ -207,8 +207,10 @@ def _replay_target(settings: Settings, spec: Spec) -> Target:
     if problems and settings.strict_cassettes:
         raise TargetError(f"--fc-strict-cassettes: {problems[0]}")
     replayer = Replayer(loaded, REPLAY_BASE)  # started only while a test of the contract runs (the plugin)
-    return Target("replay", REPLAY_BASE, closers=[replayer.stop], replayer=replayer,
-                  description=f"replay of {settings.cassette_dir}", warnings=problems)
+    target = Target("replay", REPLAY_BASE, closers=[replayer.stop], replayer=replayer,
+                    description=f"replay of {settings.cassette_dir}", warnings=problems)
+    target.session.trust_env = False  # no proxy or .netrc applies offline: reading them was a tenth of a replay
+    return target
 
 
 def open_target(settings: Settings, spec: Spec) -> Target:

@@ -18,12 +18,14 @@ from requests.structures import CaseInsensitiveDict
 from fc_contract.cassettes.format import Interaction
 from fc_contract.cassettes.replay import MISSED
 
+_NEEDS_WRITER = "stream_writer" in inspect.signature(aiohttp.ClientResponse.__init__).parameters
+
 
 class _Response(aiohttp.ClientResponse):
     """aiohttp 3.14 requires `stream_writer`, which aioresponses 0.7.9 does not pass (aioresponses#289)."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
-        if "stream_writer" in inspect.signature(aiohttp.ClientResponse.__init__).parameters:
+        if _NEEDS_WRITER:
             kwargs.setdefault("stream_writer", SimpleNamespace(output_size=0))
         super().__init__(*args, **kwargs)
 
@@ -67,24 +69,45 @@ def _built_once(purpose: ssl.Purpose = ssl.Purpose.SERVER_AUTH, **kwargs: Any) -
     return _CONTEXTS[purpose]
 
 
-@contextmanager
-def serving(interactions: list[Interaction], base_url: str) -> Iterator[list[Sent]]:
-    """aiohttp answers each recorded request once, in recorded order; any other request fails as a replay miss.
+class Stand:
+    """aiohttp patched once for many calls (patching costs more than a replayed call); each `serve` answers
+    with the interactions it is given, once each in recorded order, and any other request fails as a replay miss."""
 
-    Yields the list of requests sent, filled as they go out.
-    """
-    sent: list[Sent] = []
-    with aioresponses() as mock, patch.object(ssl, "create_default_context", _built_once):
+    def __init__(self, base_url: str) -> None:
+        self.base_url = base_url
+        self.mock = aioresponses()
+
+    def __enter__(self) -> Stand:
+        self._ssl = patch.object(ssl, "create_default_context", _built_once)
+        self._ssl.start()
+        self.mock.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.mock.stop()
+        self._ssl.stop()
+
+    def serve(self, interactions: list[Interaction]) -> list[Sent]:
+        """Answer with `interactions` only, from now on; the list of requests sent, filled as they go out."""
+        sent: list[Sent] = []
+        self.mock.clear()
         for item in interactions:
-            url = base_url + item.path + (f"?{item.query}" if item.query else "")
+            url = self.base_url + item.path + (f"?{item.query}" if item.query else "")
             headers = dict(item.headers)
             content_type = next((v for k, v in headers.items() if k.lower() == "content-type"), "")
-            mock.add(url, item.method, status=item.status, body=item.body, headers=headers,
-                     content_type=content_type, response_class=_Response, callback=_keeping(sent, item.method))
-        mock.add(re.compile(".*"), "GET", repeat=True,
-                 exception=aiohttp.ClientConnectionError(f"{MISSED} this request among the recorded ones"),
-                 callback=_keeping(sent, "GET"))
-        yield sent
+            self.mock.add(url, item.method, status=item.status, body=item.body, headers=headers,
+                          content_type=content_type, response_class=_Response, callback=_keeping(sent, item.method))
+        self.mock.add(re.compile(".*"), "GET", repeat=True,
+                      exception=aiohttp.ClientConnectionError(f"{MISSED} this request among the recorded ones"),
+                      callback=_keeping(sent, "GET"))
+        return sent
+
+
+@contextmanager
+def serving(interactions: list[Interaction], base_url: str) -> Iterator[list[Sent]]:
+    """`interactions` served to aiohttp (Stand.serve) while the context lasts; yields the requests sent."""
+    with Stand(base_url) as stand:
+        yield stand.serve(interactions)
 
 
 def _keeping(sent: list[Sent], method: str) -> Any:

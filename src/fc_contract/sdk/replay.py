@@ -5,14 +5,13 @@ from __future__ import annotations
 import asyncio
 import re
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, unquote
 
 from fc_contract.cassettes.format import REPLAY_BASE, Cassette, Interaction
-from fc_contract.cassettes.replay import MISSED, Replayer, request_key
+from fc_contract.cassettes.replay import MISSED, Recorded, Replayer, request_key
 from fc_contract.http.api import LIST_PATH
 from fc_contract.sdk import aio
 from fc_contract.sdk.adapters import Outcome, Sdk
@@ -100,50 +99,79 @@ def calls_of(cassettes: list[Cassette]) -> list[Call]:
     return calls
 
 
-def replay(sdk: Sdk, call: Call, mode: str = "sync", runner: asyncio.Runner | None = None) -> Call:
+def replay(sdk: Sdk, call: Call, mode: str = "sync", stand: Stand | None = None) -> Call:
     """Send `call` through the SDK (its sync or async method) against exactly its recorded answer.
 
-    `runner`: the event loop async calls run in (a new one per call without it).
+    `stand`: the patched HTTP library the call goes through (one of its own without it).
     """
-    with serving(sdk, mode, [call.interaction], runner) as (send, sent):
-        call.outcome = send(call.service, call.function, call.limit, call.next_token, call.headers)
-        call.sent = sent[0] if sent else None
+    if stand is None:
+        with Stand(mode) as own:
+            return replay(sdk, call, mode, own)
+    send, sent = stand.serve(sdk, [call.interaction])
+    call.outcome = send(call.service, call.function, call.limit, call.next_token, call.headers)
+    call.sent = sent[0] if sent else None
     return call
 
 
 def replay_all(sdk: Sdk, calls: list[Call], mode: str = "sync") -> list[Call]:
-    """Each of `calls` replayed as `replay` does, the async ones in one event loop (not one loop a call)."""
-    with asyncio.Runner() as runner:
-        return [replay(sdk, call, mode, runner) for call in calls]
+    """Each of `calls` replayed as `replay` does, through one Stand (one patch, and one event loop)."""
+    with Stand(mode) as stand:
+        return [replay(sdk, call, mode, stand) for call in calls]
 
 
 Send = Callable[[str, str, "int | None", "str | None", dict[str, str]], Outcome]
 
 
-@contextmanager
-def serving(sdk: Sdk, mode: str, interactions: list[Interaction],
-            runner: asyncio.Runner | None = None) -> Iterator[tuple[Send, list[Sent]]]:
-    """The SDK's call in `mode`, answered by `interactions` in recorded order; and what it sent, as it goes."""
-    if mode == "async":
-        run = runner.run if runner is not None else asyncio.run
-        with aio.serving(interactions, REPLAY_BASE) as sent:
-            yield (lambda *args: run(sdk.call_async(*args))), sent
-        return
-    replayer = Replayer([Cassette(Path("<sdk>"), {}, interactions)], REPLAY_BASE)
-    replayer.start()
-    sent_sync: list[Sent] = []
-    try:
+class Stand:
+    """The SDK's HTTP library (requests for sync, aiohttp for async) patched once, for any number of calls."""
+
+    def __init__(self, mode: str) -> None:
+        self.mode = mode
+        self._stack = ExitStack()
+        self._runner: asyncio.Runner | None = None
+        self._aio: aio.Stand | None = None
+        self._replayer: Replayer | None = None
+
+    def __enter__(self) -> Stand:
+        if self.mode == "async":
+            self._runner = self._stack.enter_context(asyncio.Runner())
+            self._aio = self._stack.enter_context(aio.Stand(REPLAY_BASE))
+        else:
+            self._replayer = Replayer([], REPLAY_BASE)
+            self._replayer.start()
+            self._stack.callback(self._replayer.stop)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stack.close()
+
+    def serve(self, sdk: Sdk, interactions: list[Interaction]) -> tuple[Send, list[Sent]]:
+        """The SDK's call, answered from now on by `interactions` in recorded order; and what it sent, as it goes."""
+        if self._aio is not None and self._runner is not None:
+            run = self._runner.run
+            return (lambda *args: run(sdk.call_async(*args))), self._aio.serve(interactions)
+        replayer = self._replayer
+        assert replayer is not None, "Stand.serve outside its with block"
+        replayer.registry.reset()
+        for interaction in interactions:
+            replayer.mock.add(Recorded(interaction, REPLAY_BASE))
+        sent: list[Sent] = []
 
         def send(*args: Any) -> Outcome:
             before = len(replayer.mock.calls)
             outcome = sdk.call(*args)
-            sent_sync.extend(Sent(str(c.request.method), str(c.request.url), c.request.headers)
-                             for c in list(replayer.mock.calls)[before:])
+            sent.extend(Sent(str(c.request.method), str(c.request.url), c.request.headers)
+                        for c in list(replayer.mock.calls)[before:])
             return outcome
 
-        yield send, sent_sync
-    finally:
-        replayer.stop()
+        return send, sent
+
+
+@contextmanager
+def serving(sdk: Sdk, mode: str, interactions: list[Interaction]) -> Iterator[tuple[Send, list[Sent]]]:
+    """The SDK's call in `mode`, answered by `interactions` in recorded order; and what it sent, as it goes."""
+    with Stand(mode) as stand:
+        yield stand.serve(sdk, interactions)
 
 
 def differences(recorded: Any, parsed: Any, where: str = "") -> list[str]:
