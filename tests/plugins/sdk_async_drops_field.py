@@ -23,4 +23,4 @@ def _lossy(stand: aio.Stand, interactions: list[Interaction]) -> list[aio.Sent]:
     return _original(stand, [_without_qualifier(i) for i in interactions])
 
 
-aio.Stand.serve = _lossy  # type: ignore[method-assign]
+aio.Stand.serve = _lossy  # type: ignore[method-assign,assignment]
