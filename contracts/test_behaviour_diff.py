@@ -37,6 +37,7 @@ from fc_contract.cassettes.format import Interaction
 from fc_contract.http.api import LIST_PATH, list_path
 from fc_contract.judging.expect import fc_error_body
 from fc_contract.judging.verdict import DifferenceLine, Kind
+from fc_contract.settings import flag
 
 CLAUSE = Clause("behaviour.diff")
 pytestmark = [CLAUSE.mark, pytest.mark.fc_after_all, pytest.mark.fc_baseline]
@@ -211,4 +212,4 @@ def _verdict(fc: Contract, baseline: Baseline, what: str, differences: list[Diff
                  f"{len(failing)} kinds of difference:\n" + "\n".join(map(str, failing[:20])))
     if lines:
         fc.note(f"behaviour.diff: {len(lines)} kinds of difference in {what}, accepted (additive, or allowed by "
-                "--fc-baseline-allow)")
+                f"{flag('baseline_allow')})")

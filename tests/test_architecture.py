@@ -16,6 +16,7 @@ PACKAGE = Path(fc_contract.__file__).resolve().parent
 # Each layer and the layers it may import (its own always); ARCHITECTURE.md has the same table.
 MAY_IMPORT = {
     "settings": set(),
+    "config": {"settings"},
     "http": {"settings"},
     "judging": {"http", "settings"},
     "cassettes": {"http", "judging", "settings"},
@@ -23,8 +24,8 @@ MAY_IMPORT = {
     "fake": {"http.signing", "http.api", "cassettes.format"},  # --from-cassettes reads a recording
     "run": {"settings", "http", "judging", "cassettes", "sdk", "fake"},
     "report": {"settings", "http", "judging", "run"},
-    "plugin": {"settings", "http", "judging", "cassettes", "sdk", "fake", "run", "report"},
-    "cli": {"settings", "http", "judging", "cassettes", "sdk", "fake", "run", "report", "plugin"},
+    "plugin": {"settings", "config", "http", "judging", "cassettes", "sdk", "fake", "run", "report"},
+    "cli": {"settings", "config", "http", "judging", "cassettes", "sdk", "fake", "run", "report", "plugin"},
     "writes": {"judging"},  # the write helpers' public module
     "__init__": {"settings", "http", "judging", "run"},  # the public names: nothing of the plugin or the CLI
 }

@@ -9,9 +9,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import jsonschema  # type: ignore[import-untyped]
 import pytest
 
 from fc_contract.fake.server import Server
+from fc_contract.report.json_results import SCHEMA
 from harness import Verdict
 from variants import MUTANTS, VARIANTS
 
@@ -58,7 +60,8 @@ def test_the_request_budget_ends_the_run_with_a_verdict(server: Server, run_cont
     (["--fc-target=ftp://x"], "--fc-target='ftp://x' is not replay, fake, live or an http(s)://HOST[:PORT] URL"),
     (["--fc-target=http://127.0.0.1:1"], "cannot reach the target http://127.0.0.1:1"),
     (["--fc-profile=fast"], "--fc-profile='fast' is not one of dev, ci, thorough"),
-    (["--fc-max-pages=0"], "must be positive"),
+    (["--fc-max-pages=0"], "--fc-max-pages=0: give a positive whole number"),
+    (["--fc-timeout=soon"], "--fc-timeout=soon: give a positive number"),
 ])
 def test_bad_options_are_one_line_usage_errors(run_contracts: Run, args: list[str], message: str) -> None:
     verdict = run_contracts(*args)
@@ -113,8 +116,18 @@ def test_the_json_results_are_the_typed_results(judge: Callable[..., Verdict], t
     verdict = judge(MUTANTS["accepts-101"].build(), f"--fc-json={out}")
     document = json.loads(out.read_text())
     assert verdict.run is not None
-    assert document["format"] == 1
+    jsonschema.validate(document, json.loads(SCHEMA.read_text()))  # the schema in the repository holds
+    assert document["format"] == 2
     assert document["ending"] == verdict.run.ending().value == "failed"
+    assert document["complete"] is True
+    first = document["clauses"]["limit.bounds"]["first_failure"]
+    assert first["choice"] == "--fc-invalid-input=lenient", first
+    assert not first["documented"]
+    assert first["curl"].startswith("curl "), first
+    assert "limit=101" in first["curl"], first
+    assert document["clauses"]["errors"]["first_failure"] is None
+    assert document["clauses"]["limit.bounds"]["requests"] == document["requests"]["limit.bounds"] > 0
+    assert set(document["coverage"]) >= {"limit.bounds", "pagination.termination"}
     assert {c for c, row in document["clauses"].items() if row["verdict"] == "FAILED"} == verdict.failed_clauses
     failures = [t["failure"] for t in document["tests"] if t["outcome"] == "failed"]
     assert failures

@@ -72,7 +72,7 @@ def test_a_bad_option_value_is_a_one_line_usage_error(pytester: pytest.Pytester)
     pytester.makepyfile(test_show=SHOW)
     result = pytester.runpytest("--fc-max-pages=many")
     assert result.ret == pytest.ExitCode.USAGE_ERROR
-    result.stderr.fnmatch_lines(["ERROR: fc-contract: a numeric option is not a number*fix --fc-max-requests*"])
+    result.stderr.fnmatch_lines(["ERROR: --fc-max-pages=many: give a positive whole number"])
 
 
 def test_after_all_tests_run_last(pytester: pytest.Pytester) -> None:

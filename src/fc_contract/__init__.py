@@ -10,6 +10,11 @@ not pay for the judging layer, and nothing here loads pytest's plugin.
 from __future__ import annotations
 
 import importlib
+import importlib.abc
+import importlib.machinery
+import importlib.util
+import sys
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
@@ -56,6 +61,26 @@ if TYPE_CHECKING:
     from fc_contract.judging.writes import PROBE, Writer, cleanup, put_values, redacted
     from fc_contract.run.targets import Target
     from fc_contract.settings import Settings
+
+
+class _RepositoryContracts(importlib.abc.MetaPathFinder):
+    """Under an editable install (pip install -e .) the clause modules are the repository's contracts/, not a
+    folder of the package as in a wheel: this names them fc_contract.contracts too, so that
+    `pytest --pyargs fc_contract.contracts` runs them from an editable install as from a wheel."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def find_spec(self, name: str, path: object = None, target: object = None) -> importlib.machinery.ModuleSpec | None:
+        if name != "fc_contract.contracts":
+            return None
+        return importlib.util.spec_from_file_location(name, self.folder / "__init__.py",
+                                                      submodule_search_locations=[str(self.folder)])
+
+
+_HERE = Path(__file__).resolve().parent
+if not (_HERE / "contracts").is_dir() and (_HERE.parents[1] / "contracts" / "__init__.py").is_file():
+    sys.meta_path.append(_RepositoryContracts(_HERE.parents[1] / "contracts"))
 
 
 def __getattr__(name: str) -> Any:

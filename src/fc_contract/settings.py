@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -16,6 +18,28 @@ SPEC_PATH = next((p for p in (_HERE / "contracts" / "openapi.yaml", _HERE.parent
 CASSETTE_DIR = next((p for p in (_HERE / "cassettes", _HERE.parents[1] / "cassettes") if any(p.glob("*.yaml"))),
                     _HERE.parents[1] / "cassettes")
 OPTION_DEFAULT_QUALIFIERS = "fc-contract-a,fc-contract-b,fc-contract-c"
+_SPELLING: list[Mapping[str, str]] = [{}]  # option name -> how this run's user writes it; pytest's flags if absent
+
+
+def flag(name: str) -> str:
+    """How the user names option `name` in this run: --fc-max-requests under pytest, --max-requests in the CLI."""
+    return _SPELLING[-1].get(name) or "--fc-" + name.replace("_", "-")
+
+
+def given(name: str, value: object) -> str:
+    """Option `name` with a value, as the user writes it: --fc-target=X under pytest, URL X in the CLI."""
+    spelt = flag(name)
+    return f"{spelt}={value}" if spelt.startswith("-") else f"{spelt} {value}"
+
+
+@contextlib.contextmanager
+def spelled(spelling: Mapping[str, str]) -> Iterator[None]:
+    """Messages name the options as `spelling` does while the context lasts (the fc-contract command's run)."""
+    _SPELLING.append(spelling)
+    try:
+        yield
+    finally:
+        _SPELLING.pop()
 
 
 def is_fc_endpoint(url: str) -> bool:
@@ -64,6 +88,9 @@ class Settings:
     sdk_baseline_allow: bool = False
     allow_writes: bool = False
     json: str = ""
+    html: str = ""
+    clause: str = ""  # the clauses to run, comma-separated (empty: all)
+    skip_clause: str = ""
     contracts: str = ""  # the directory of the clause modules being run: set once they are collected
 
     @property

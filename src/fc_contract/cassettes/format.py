@@ -10,11 +10,16 @@ from urllib.parse import urlsplit
 import yaml
 
 from fc_contract.http.exchange import parse_json
+from fc_contract.settings import flag
 
 KEPT_REQUEST_HEADERS = ("authorization", "x-fc-", "x-acs-", "date", "content-type")
 KEPT_RESPONSE_HEADERS = ("content-type", "x-fc-request-id", "retry-after", "allow")
 REPLAY_BASE = "https://fc-contract.invalid"
-REMEDY = "re-record it with --fc-record against a target, or restore it from git"
+
+
+def remedy() -> str:
+    """What to do about a cassette that is broken or lacks a request."""
+    return f"re-record it with {flag('record')} against a target, or restore it from git"
 MAX_BYTES = 64 * 1024 * 1024  # one cassette file
 MAX_DEPTH = 32  # YAML nesting (a cassette needs 6)
 MAX_URI = 64 * 1024
@@ -55,7 +60,7 @@ def cassette_path(directory: Path, clause: str) -> Path:
 
 
 def _problem(path: Path, text: str) -> CassetteError:
-    return CassetteError(f"{path}: {' '.join(text.split())[:300]}; {REMEDY}")
+    return CassetteError(f"{path}: {' '.join(text.split())[:300]}; {remedy()}")
 
 
 class _BoundedLoader(yaml.SafeLoader):
@@ -118,7 +123,7 @@ def _read(path: Path) -> Any:
         mark = getattr(exc, "problem_mark", None)
         where = f"{path}:{mark.line + 1}" if mark is not None else str(path)
         problem = " ".join(str(getattr(exc, "problem", None) or exc).split())[:200]  # one line, whatever YAML says
-        raise CassetteError(f"{where}: malformed YAML ({problem}); {REMEDY}") from None
+        raise CassetteError(f"{where}: malformed YAML ({problem}); {remedy()}") from None
 
 
 def _of(value: Any, kind: type | tuple[type, ...], what: str) -> Any:
@@ -172,9 +177,9 @@ def load(path: Path) -> Cassette:
 def load_all(directory: Path) -> list[Cassette]:
     """Every cassette in `directory` (not its subdirectories)."""
     if not directory.is_dir():
-        raise CassetteError(f"{directory}: no cassette directory; record one with --fc-record, "
-                            "or name another with --fc-cassettes")
+        raise CassetteError(f"{directory}: no cassette directory; record one with {flag('record')}, "
+                            f"or name another with {flag('cassettes')}")
     cassettes = [load(path) for path in sorted(directory.glob("*.yaml"))]
     if not cassettes:
-        raise CassetteError(f"{directory}: no cassettes (*.yaml); record them with --fc-record")
+        raise CassetteError(f"{directory}: no cassettes (*.yaml); record them with {flag('record')}")
     return cassettes

@@ -13,9 +13,10 @@ import responses
 from responses import matchers
 from responses.registries import FirstMatchRegistry
 
-from fc_contract.cassettes.format import REMEDY, Cassette, Interaction
+from fc_contract.cassettes.format import Cassette, Interaction, remedy
 from fc_contract.http.api import canonical_path
 from fc_contract.http.exchange import RecordedFailure, StandInError
+from fc_contract.settings import flag
 
 MISSED = "no recorded response for"  # how every replay miss begins, whichever library the request went through
 
@@ -95,7 +96,7 @@ class _CassetteRegistry(FirstMatchRegistry):
 
         def fail(_: Any) -> Any:
             raise ReplayMiss(f"{MISSED} {request.method} {request.url} in the cassettes of "
-                             f"{self.source}; the suite now sends a request they lack: {REMEDY}")
+                             f"{self.source}; the suite now sends a request they lack: {remedy()}")
 
         return responses.CallbackResponse(str(request.method), str(request.url), callback=fail)
 
@@ -147,7 +148,7 @@ class Replayer:
 
         def refuse(sock: socket.socket, address: Any) -> Any:
             raise NetworkDuringReplay(f"network access to {address} during replay; replay is offline: "
-                                      "use --fc-target to test a live server")
+                                      f"use {flag('target')} to test a live server")
 
         socket.socket.connect = refuse  # type: ignore[method-assign, assignment]
         socket.socket.connect_ex = refuse  # type: ignore[method-assign, assignment]

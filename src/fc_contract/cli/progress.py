@@ -81,17 +81,21 @@ class Progress:
         run = config.stash.get(stash.RUN, None)
         if run is None or not run.results.tests:
             return
-        for line in run.warnings:
-            self._write(f"warning: {line}")
-        if not self.quiet:
-            self._write("")
-        for line in terminal.table(run.results):
-            self._write(line)
-        if self.quiet:
+        if self.quiet:  # the table and the verdict, nothing else
+            for line in terminal.table(run.results, coverage=False):
+                self._write(line)
             self._write(str(run.verdict()))
             return
+        for line in run.warnings:
+            self._write(f"warning: {line}")
+        self._write("")
+        for line in terminal.table(run.results):
+            self._write(line)
         for clause, message in terminal.first_failures(run.results).items():
             self._write(f"\n{clause} failed:")
+            if clause == "behaviour.diff" and run.findings.behaviour:  # its differences: each once, below
+                self._write(f"  {message.splitlines()[0]} (each below)")
+                continue
             for line in message.splitlines()[:6]:
                 self._write(f"  {line}")
         if run.findings.behaviour:
@@ -103,5 +107,6 @@ class Progress:
         for note in run.findings.summary_notes() if run.contract is not None else []:
             self._write(f"note: {note}")
         sent = f", {run.contract.client.sent} requests" if run.contract is not None else ""
-        self._write(f"\n{len(self.total)} clauses{sent} in {time.monotonic() - self.started:.1f} s")
+        clauses = f"{len(self.total)} clause{'s' if len(self.total) != 1 else ''}"
+        self._write(f"\n{clauses}{sent} in {time.monotonic() - self.started:.1f} s")
         self._write(str(run.verdict()))  # the last line, whatever the ending: what the exit code says

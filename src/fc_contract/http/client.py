@@ -18,6 +18,7 @@ from fc_contract.http.deadline import deadline, install
 from fc_contract.http.exchange import Exchange, RecordedFailure, StandInError
 from fc_contract.http.stops import THROTTLED, BudgetExceeded, Guard, TargetUnresponsive, UnsafeRequest
 from fc_contract.http.throttle import retry_delay
+from fc_contract.settings import flag
 
 Query = Sequence[tuple[str, str]]
 HISTORY_BODY = 1024  # bytes of each body the run's history keeps
@@ -133,14 +134,15 @@ class Client:
 
     def _send_once(self, request: requests.Request) -> Exchange:
         if self.sent >= self.limits.max_requests:
-            raise BudgetExceeded(f"the run has sent {self.sent} requests, the --fc-max-requests budget; "
+            raise BudgetExceeded(f"the run has sent {self.sent} requests, the {flag('max_requests')} budget; "
                                  f"spent {self.spent()}")
         if self.started is None:
             self.started = self.clock()
         left = self.remaining()
         if left <= 0:
-            raise BudgetExceeded(f"the run has spent its --fc-max-seconds budget of {self.limits.max_seconds:g} s: "
-                                 f"{self.spent()}; the clause running: {self.clause or '(setup)'}")
+            raise BudgetExceeded(f"the run has spent its {flag('max_seconds')} budget of "
+                                 f"{self.limits.max_seconds:g} s: {self.spent()}; "
+                                 f"the clause running: {self.clause or '(setup)'}")
         if self.silent >= self.limits.max_silent:
             last = self.history[-1]
             raise TargetUnresponsive(f"{self.silent} requests in a row got no response, the last: {last.error}; "

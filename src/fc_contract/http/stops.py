@@ -7,14 +7,19 @@ from collections import Counter
 from urllib.parse import parse_qsl, urlsplit
 
 from fc_contract.http.exchange import Exchange
+from fc_contract.settings import given
 
 AUTH_ERRORS = ("SignatureNotMatch", "InvalidAccessKeyID", "AccessDenied", "RequestTimeTooSkewed",
                "InvalidSecurityToken")
 THROTTLED = (429, 503)
 REFUSED = (401, 403)
-AUTH_FIX = ("sign the requests: set ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET and choose "
-            "--fc-signing=acs3 or fc (for a mock that only checks that an Authorization header is present, any "
-            "values will do); against the service, check the credentials' permissions and the clock")
+
+
+def auth_fix() -> str:
+    """What to do about refused credentials."""
+    return ("sign the requests: set ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET and choose "
+            f"{given('signing', 'acs3')} or fc (for a mock that only checks that an Authorization header is present, "
+            "any values will do); against the service, check the credentials' permissions and the clock")
 
 
 class RunAborted(Exception):
@@ -99,14 +104,14 @@ class Guard:
             return
         if not self.accepted:
             raise AuthenticationFailed(f"the target refuses requests for want of credentials or a valid signature: "
-                                       f"{exchange.describe()}; {AUTH_FIX}; reproduce: {exchange.curl()}")
+                                       f"{exchange.describe()}; {auth_fix()}; reproduce: {exchange.curl()}")
         data = exchange.json()
         if exchange.status == 403 and not (isinstance(data, dict) and data.get("ErrorCode") in AUTH_ERRORS):
             return  # a 403 of another kind is an answer to judge
         self.refused += 1
         if self.refused >= self.max_refused:
             raise AuthenticationFailed(f"{self.refused} requests in a row were refused after others were accepted "
-                                       f"(expired credentials?): {exchange.describe()}; {AUTH_FIX}")
+                                       f"(expired credentials?): {exchange.describe()}; {auth_fix()}")
         raise RequestRefused(f"the target refused this request ({exchange.describe()}) though it accepts the run's "
                              f"other signed requests; its query has {_query_shape(exchange.url)}: how a server "
                              f"canonicalises such a query is not documented; reproduce: {exchange.curl()}")

@@ -12,7 +12,7 @@ from fc_contract.judging.plan import LIMITS, WALK_SHARE, WalkPlan, plan_walks
 from fc_contract.judging.spec import Spec
 from fc_contract.judging.verdict import Changes, Choice, Findings
 from fc_contract.judging.walker import End, Walk, walk
-from fc_contract.settings import Settings
+from fc_contract.settings import Settings, flag, given
 
 TRUTH_LIMIT = 100
 WALK_BYTES = 256 * 1024 * 1024  # page bodies all walks together keep; past it a walk stops unjudged
@@ -50,7 +50,7 @@ class Contract:
     @property
     def choice(self) -> Choice:
         """The basis of a verdict resting on the contract's reading of undocumented input behaviour."""
-        return Choice("--fc-invalid-input=lenient")
+        return Choice(given("invalid_input", "lenient"))
 
     def page(self, query: Sequence[tuple[str, str]] = (), service: str | None = None,
              function: str | None = None, headers: dict[str, str] | None = None) -> Exchange:
@@ -121,8 +121,8 @@ class Contract:
                         f"the limit={TRUTH_LIMIT} walk passed it after {len(result.pages)} pages")
         if result.end is End.TOO_LARGE:
             clause.skip(f"a listing the ground truth walk can read: more than {len(result.items)} configs (it reads "
-                        f"--fc-max-pages={self.settings.max_pages} pages of limit={TRUTH_LIMIT} and one more); "
-                        "raise --fc-max-pages")
+                        f"{given('max_pages', self.settings.max_pages)} pages of limit={TRUTH_LIMIT} and one more); "
+                        f"raise {flag('max_pages')}")
         if not result.complete and skip_if_broken:
             clause.skip(f"a listing that ends, and the limit={TRUTH_LIMIT} walk ended with {result.end.value} "
                         "(pagination.termination says why)")

@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from fc_contract.settings import flag, given
+
 LIMITS = range(1, 101)
 DEFAULT_LIMIT = 20  # what the server applies when the request names no limit
 WALK_SHARE = 0.5  # of --fc-max-requests: what the walks other than the ground truth may cost together
@@ -62,7 +64,7 @@ class WalkPlan:
         text = f"walks at {len(numbered)} of {len(LIMITS)} limits" + (f" ({spans(numbered)})" if partial else "")
         text += " and without limit" if None in self.limits else ""
         if self.sampled:
-            return f"{text}, sampled ({requests} requests; profile dev, --fc-profile=ci walks all)"
+            return f"{text}, sampled ({requests} requests; profile dev, {given('profile', 'ci')} walks all)"
         if not self.left_out:
             return f"{text}, all ({requests} requests)"
         cheapest = min(self.left_out, key=self.cost)
@@ -72,7 +74,7 @@ class WalkPlan:
                 + (" and no limit" if None in self.left_out else "")
                 + f": over the walks' budget of {self.budget} requests for {self.total} configs "
                 f"(the cheapest, {'no limit' if cheapest is None else f'limit={cheapest}'}, would cost "
-                f"{self.cost(cheapest)}; raise --fc-max-requests)")
+                f"{self.cost(cheapest)}; raise {flag('max_requests')})")
 
 
 def _tiers(total: int) -> list[tuple[str, list[int | None]]]:

@@ -16,7 +16,7 @@ from fc_contract.http.stops import RunAborted
 from fc_contract.judging.clause import Clause
 from fc_contract.judging.contract import TRUTH_LIMIT, Contract
 from fc_contract.judging.walker import End, Walk
-from fc_contract.settings import is_loopback
+from fc_contract.settings import flag, is_loopback
 
 # A target without the write operations answers one of these; the write clauses then skip, saying so. Not 501:
 # a 5xx is never a conforming answer to a request the suite sends (the write clauses fail it).
@@ -87,7 +87,7 @@ class Writer:
         share = min(self.fc.settings.max_requests // 5, left // 2)
         if share < needs:
             self.clause.skip(f"{needs} requests for {what}; the run can spare {max(share, 0)} of the {left} "
-                             "--fc-max-requests has left (raise --fc-max-requests)")
+                             f"{flag('max_requests')} has left (raise {flag('max_requests')})")
         return share
 
     def prepare(self) -> tuple[list[str], dict[str, dict[str, Any]]]:

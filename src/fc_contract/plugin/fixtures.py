@@ -28,7 +28,7 @@ from fc_contract.plugin import stash
 from fc_contract.run.engine import Run, limits_of
 from fc_contract.run.targets import Target, TargetError, load_cassettes, open_target
 from fc_contract.sdk import adapters
-from fc_contract.settings import Settings
+from fc_contract.settings import Settings, given
 
 
 @pytest.fixture(scope="session")
@@ -77,7 +77,7 @@ def fc(fc_run: Run, fc_settings: Settings, fc_target: Target, fc_spec: Spec, fc_
 def fc_baseline(fc_settings: Settings) -> Baseline:
     """The recording behaviour.diff compares the target with (--fc-baseline); skips without one."""
     if not fc_settings.baseline:
-        pytest.skip("[behaviour.diff] needs a baseline: --fc-baseline=DIR")
+        pytest.skip(f"[behaviour.diff] needs a baseline: {given('baseline', 'DIR')}")
     accepted = frozenset(Kind(c.strip()) for c in fc_settings.baseline_allow.split(",") if c.strip())
     return Baseline(load_cassettes(Path(fc_settings.baseline)), fc_settings.baseline_compare == "values", accepted)
 

@@ -20,8 +20,9 @@ from fc_contract.plugin import hookspecs, stash
 from fc_contract.plugin.collector import CLAUSE, COVERAGE, EVIDENCE, VERDICT, Collector
 from fc_contract.plugin.fixtures import fc_target
 from fc_contract.plugin.options import add_options, settings_from_config
-from fc_contract.report import json_results, junit, markdown, terminal
+from fc_contract.report import html, json_results, junit, markdown, terminal
 from fc_contract.run import profiles
+from fc_contract.run.catalogue import UnknownClause, chosen
 from fc_contract.run.engine import Raised, Run
 from fc_contract.run.results import Ending, Failure
 from fc_contract.run.targets import Target, TargetError
@@ -121,9 +122,24 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in (i for i in items if i.get_closest_marker("fc_writes") and workers > 1):
         item.add_marker(pytest.mark.skip(reason=f"[{_clause(item)}] needs a run without -n: its writes change the "
                                                 f"listing the other {workers - 1} workers walk"))
+    if settings.clause or settings.skip_clause:
+        _choose_clauses(config, items, settings.clause, settings.skip_clause)
     if settings.target != "replay" and _leave_out(config, items, "fc_sdk"):
         run.warnings.append(f"the SDK clauses (contracts/sdk) replay the cassettes; they were left out of this run "
                             f"against {settings.target}")
+
+
+def _choose_clauses(config: pytest.Config, items: list[pytest.Item], clause: str, skip_clause: str) -> None:
+    """--fc-clause and --fc-skip-clause, over the clauses collected; a name none of them has is a usage error."""
+    try:
+        kept = chosen(sorted({_clause(i) for i in items if i.get_closest_marker("fc_clause")}), clause, skip_clause)
+    except UnknownClause as exc:
+        raise pytest.UsageError(str(exc)) from None
+    out = [item for item in items if item.get_closest_marker("fc_clause") and _clause(item) not in kept]
+    if out:
+        config.stash[stash.COLLECTOR].ours.update(item.nodeid for item in out)
+        config.hook.pytest_deselected(items=out)
+        items[:] = [item for item in items if item not in out]
 
 
 def _leave_out(config: pytest.Config, items: list[pytest.Item], marker: str) -> bool:
@@ -291,6 +307,9 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter, config: p
         terminalreporter.write_line(f"conformance report written to {settings.report}")
     if settings.json:
         json_results.write(Path(settings.json), run)
+    if settings.html:
+        html.write(Path(settings.html), run)
+        terminalreporter.write_line(f"HTML report written to {settings.html}")
     verdict = run.verdict()
     terminalreporter.write_line(f"fc-contract: {verdict}", red=verdict.ending is not Ending.PASSED,
                                 green=verdict.ending is Ending.PASSED, bold=True)

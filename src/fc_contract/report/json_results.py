@@ -10,22 +10,41 @@ from typing import Any
 
 from fc_contract import __version__
 from fc_contract.run.engine import Run
+from fc_contract.run.results import TestResult
 
-FORMAT = 1  # raised when a key changes meaning or goes
+FORMAT = 2  # raised when a key changes meaning or goes (2: clause seconds, first failure, coverage, SDK differences)
+SCHEMA = Path(__file__).with_name("results.schema.json")  # the JSON Schema every document validates against
 
 
 def document(run: Run) -> dict[str, Any]:
     verdict = run.verdict()
+    seconds = run.results.seconds()
+    first: dict[str, TestResult] = {}
+    for test in run.results.failures():
+        first.setdefault(test.clause, test)
     return {
-        "format": FORMAT, "fc_contract": __version__, "target": run.settings.target, "ending": verdict.ending.value,
-        "verdict": str(verdict), "not_run": list(verdict.not_run),
+        "$schema": SCHEMA.name, "format": FORMAT, "fc_contract": __version__, "target": run.settings.target,
+        "ending": verdict.ending.value, "verdict": str(verdict), "complete": verdict.complete,
+        "not_run": list(verdict.not_run),
         "clauses": {clause: {"verdict": row.verdict, "passed": row.passed, "failed": row.failed,
-                             "skipped": row.skipped, "xfailed": row.xfailed, "reasons": row.reasons}
+                             "skipped": row.skipped, "xfailed": row.xfailed, "reasons": row.reasons,
+                             "seconds": round(seconds.get(clause, 0.0), 3),
+                             "requests": run.requests().get(clause, 0),
+                             "first_failure": _failure(first[clause]) if clause in first else None}
                     for clause, row in run.results.table().items()},
+        "coverage": run.results.coverage(),
         "tests": [{**asdict(test), "outcome": test.outcome.value} for test in run.results.tests],
         "requests": run.requests(), "notes": run.findings.summary_notes(), "warnings": run.warnings,
         "behaviour": [{"kind": line.kind.value, "text": line.text} for line in run.findings.behaviour],
+        "sdk_differences": list(run.findings.sdk),
     }
+
+
+def _failure(test: TestResult) -> dict[str, Any]:
+    failure = test.failure
+    return {"nodeid": test.nodeid, "text": test.reason, "choice": failure.choice if failure else None,
+            "documented": failure.documented if failure else True,
+            "curl": failure.evidence.curl if failure and failure.evidence else None}
 
 
 def write(path: Path, run: Run) -> None:

@@ -9,8 +9,9 @@ from fc_contract.run.results import Results
 REASON = 90  # characters of a clause's first reason the table shows
 
 
-def rows(results: Results) -> list[tuple[str, bool]]:
-    """The clause table, then what each clause covered: each line, and whether it is a failed clause's."""
+def rows(results: Results, coverage: bool = True) -> list[tuple[str, bool]]:
+    """The clause table, then (unless not `coverage`) what each clause covered: each line, and whether it is a
+    failed clause's."""
     lines = [(f"{'clause':26} {'verdict':8} {'passed':>6} {'failed':>6} {'skipped':>7}  first reason", False)]
     cut: list[tuple[str, str]] = []
     for clause, row in results.table().items():
@@ -21,12 +22,13 @@ def rows(results: Results) -> list[tuple[str, bool]]:
         lines.append((f"{clause:26} {row.verdict:8} {row.passed:6} {row.failed:6} {row.skipped:7}  {reason}",
                       bool(row.failed)))
     lines += [(f"  {clause}: {reason}", False) for clause, reason in cut]  # whole: a skip's reason says what to do
-    return lines + [(f"coverage {clause}: {text}", False) for clause, text in results.coverage().items()]
+    covered = results.coverage().items() if coverage else ()
+    return lines + [(f"coverage {clause}: {text}", False) for clause, text in covered]
 
 
-def table(results: Results) -> list[str]:
+def table(results: Results, coverage: bool = True) -> list[str]:
     """The clause table's lines."""
-    return [line for line, _ in rows(results)]
+    return [line for line, _ in rows(results, coverage)]
 
 
 def first_failures(results: Results) -> dict[str, str]:

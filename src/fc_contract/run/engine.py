@@ -31,7 +31,7 @@ from fc_contract.run.results import COMPLETE, STOPS, Ending, Results, RunVerdict
 from fc_contract.run.targets import Target, load_cassettes, preflight
 from fc_contract.sdk.reading import Readers
 from fc_contract.sdk.replay import SdkReport
-from fc_contract.settings import Settings
+from fc_contract.settings import Settings, flag
 
 
 def _find(exc: BaseException, kind: type[BaseException]) -> BaseException | None:
@@ -202,7 +202,7 @@ class Run:
     def _stale(self, stale: dict[str, Staleness], complete: bool) -> list[str]:
         """One warning per cassette whose clause now sends other requests than it holds (a partial run: misses only)."""
         return [f"{cassette_path(self.settings.cassette_dir, clause).name}: the clause {clause} now sends other "
-                f"requests than were recorded ({how.describe(complete)}); re-record it with --fc-record"
+                f"requests than were recorded ({how.describe(complete)}); re-record it with {flag('record')}"
                 for clause, how in stale.items() if clause and how.stale(complete)]
 
     def _clean_up_writes(self, contract: Contract) -> None:

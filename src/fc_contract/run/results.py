@@ -179,6 +179,13 @@ class Results:
         """The verdict id of each failure: the clause it names, or a run-wide id (replay, budget, ...)."""
         return {t.failure.clause if t.failure else t.clause for t in self.failures()}
 
+    def seconds(self) -> dict[str, float]:
+        """Clause -> the seconds its tests took."""
+        out: dict[str, float] = defaultdict(float)
+        for test in self.tests:
+            out[test.clause] += test.seconds
+        return dict(sorted(out.items()))
+
     def coverage(self) -> dict[str, str]:
         """Clause -> what its checks covered of the input space (its last test's words)."""
         return dict(sorted({t.clause: t.coverage for t in self.tests if t.coverage}.items()))

@@ -23,7 +23,7 @@ from fc_contract.fake import FakeFC, seed_store
 from fc_contract.fake.server import Server
 from fc_contract.http.signing import SIGNERS, Credentials, MissingCredentials
 from fc_contract.judging.spec import Spec, spec_hash
-from fc_contract.settings import Settings, is_fc_endpoint, is_loopback
+from fc_contract.settings import Settings, flag, given, is_fc_endpoint, is_loopback
 
 
 class TargetError(Exception):
@@ -52,11 +52,11 @@ def _check_url(url: str) -> None:
     """A one-line usage error unless `url` is an http(s) URL with a host."""
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise TargetError(f"--fc-target={url!r} is not replay, fake, live or an http(s)://HOST[:PORT] URL")
+        raise TargetError(f"{given('target', repr(url))} is not replay, fake, live or an http(s)://HOST[:PORT] URL")
     try:
         _ = parts.port
     except ValueError:
-        raise TargetError(f"--fc-target={url!r} has an invalid port") from None
+        raise TargetError(f"{given('target', repr(url))} has an invalid port") from None
 
 
 def _check_reachable(url: str, timeout: float) -> None:
@@ -68,7 +68,7 @@ def _check_reachable(url: str, timeout: float) -> None:
             pass
     except OSError as exc:
         raise TargetError(f"cannot reach the target {url} ({exc.strerror or exc}); "
-                                "start the server or fix --fc-target") from None
+                                f"start the server or fix {flag('target')}") from None
 
 
 def _fake_target(configs: int = 45) -> Target:
@@ -95,7 +95,7 @@ def _description_warnings(description: Path, loaded: list[Cassette]) -> list[str
     current = spec_hash(description)
     stale = [c.path.name for c in loaded if c.metadata.get("spec_sha256") != current]
     return [f"{', '.join(stale)} recorded from another OpenAPI description than {description}; re-record with "
-            "--fc-record"] if stale else []
+            f"{flag('record')}"] if stale else []
 
 
 def _cassette_warnings(settings: Settings, loaded: list[Cassette]) -> list[str]:
@@ -118,7 +118,7 @@ def _live_endpoint() -> str:
         return endpoint if "://" in endpoint else f"https://{endpoint}"
     account, region = os.environ.get("ALIBABA_CLOUD_ACCOUNT_ID"), os.environ.get("ALIBABA_CLOUD_REGION")
     if not account or not region:
-        raise TargetError("--fc-target=live needs FC_ENDPOINT, or ALIBABA_CLOUD_ACCOUNT_ID and "
+        raise TargetError(f"{given('target', 'live')} needs FC_ENDPOINT, or ALIBABA_CLOUD_ACCOUNT_ID and "
                                 "ALIBABA_CLOUD_REGION")
     return f"https://{account}.{region}.fc.aliyuncs.com"
 
@@ -130,18 +130,18 @@ def credentials(settings: Settings) -> Credentials | None:
     try:
         return Credentials.from_environment()
     except MissingCredentials as exc:
-        raise TargetError(f"--fc-target={settings.target} with --fc-signing={settings.signing_scheme}: "
+        raise TargetError(f"{given('target', settings.target)} with {given('signing', settings.signing_scheme)}: "
                                 f"{exc}") from None
 
 
-def _writable(option: str, path: Path, directory: bool) -> None:
+def _writable(name: str, path: Path, directory: bool) -> None:
     """A one-line usage error, before any request, for an output the run could not write at its end."""
     if path.exists() and path.is_dir() != directory:
-        raise TargetError(f"{option}={path}: {'a file' if directory else 'a directory'} is there; name "
+        raise TargetError(f"{given(name, path)}: {'a file' if directory else 'a directory'} is there; name "
                           f"{'a directory' if directory else 'a file'} the run may write")
     existing = next((p for p in (path, *path.parents) if p.exists()), Path("."))
     if not existing.is_dir() or not os.access(existing, os.W_OK | os.X_OK):
-        raise TargetError(f"{option}={path}: {existing} cannot be written (read-only, or no permission); name a "
+        raise TargetError(f"{given(name, path)}: {existing} cannot be written (read-only, or no permission); name a "
                           "place the run may write")
 
 
@@ -149,11 +149,10 @@ def check_outputs(settings: Settings) -> None:
     """Every output the run writes at its end, checked before its first request: a full run is not spent for
     a report, a recording or a log that cannot be written."""
     if settings.record:
-        _writable("--fc-cassettes", settings.cassette_dir, directory=True)
-    for option, value in (("--fc-report", settings.report), ("--fc-json", settings.json),
-                          ("--fc-request-log", settings.request_log)):
-        if value:
-            _writable(option, Path(value), directory=False)
+        _writable("cassettes", settings.cassette_dir, directory=True)
+    for name in ("report", "json", "html", "request_log"):
+        if getattr(settings, name):
+            _writable(name, Path(getattr(settings, name)), directory=False)
 
 
 def check_sdks(settings: Settings) -> None:
@@ -183,7 +182,7 @@ def preflight(settings: Settings) -> list[str]:
     if name == "replay":
         problems = _cassette_warnings(settings, load_cassettes(settings.cassette_dir))
         if problems and settings.strict_cassettes:
-            raise TargetError(f"--fc-strict-cassettes: {problems[0]}")
+            raise TargetError(f"{flag('strict_cassettes')}: {problems[0]}")
         return problems
     if name != "fake":
         _check_url(name)
@@ -196,8 +195,8 @@ def _check_insecure(settings: Settings, url: str) -> None:
     """Signed requests over plain http go only to this machine, unless --fc-allow-insecure."""
     if (settings.signing_scheme != "none" and urlsplit(url).scheme == "http" and not is_loopback(url)
             and not settings.allow_insecure):
-        raise TargetError(f"--fc-target={url}: refusing to send signed requests over plain http to another "
-                                "host (anyone on the way reads them); use https, or --fc-allow-insecure")
+        raise TargetError(f"{given('target', url)}: refusing to send signed requests over plain http to another "
+                                f"host (anyone on the way reads them); use https, or {flag('allow_insecure')}")
 
 
 def _replay_target(settings: Settings, spec: Spec) -> Target:
@@ -205,7 +204,7 @@ def _replay_target(settings: Settings, spec: Spec) -> Target:
     loaded = load_cassettes(settings.cassette_dir)
     problems = _description_warnings(spec.path, loaded)
     if problems and settings.strict_cassettes:
-        raise TargetError(f"--fc-strict-cassettes: {problems[0]}")
+        raise TargetError(f"{flag('strict_cassettes')}: {problems[0]}")
     replayer = Replayer(loaded, REPLAY_BASE)  # started only while a test of the contract runs (the plugin)
     target = Target("replay", REPLAY_BASE, closers=[replayer.stop], replayer=replayer,
                     description=f"replay of {settings.cassette_dir}", warnings=problems)
