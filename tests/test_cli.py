@@ -78,8 +78,9 @@ def test_serve_on_a_busy_port_names_it(installed: Path, server: Server, tmp_path
 def test_exit_1_when_a_clause_fails_with_its_first_failure_and_curl(installed: Path, server: Server,
                                                                     tmp_path: Path) -> None:
     server.app = LimitPlusOne(seed_store(45))
-    result = cli(installed, "check", server.url, cwd=tmp_path)
+    result = cli(installed, "check", server.url, "--clause", "limit.bounds", cwd=tmp_path)
     assert result.returncode == 1, result.stdout + result.stderr
+    assert result.stdout.rstrip().splitlines()[-1] == "FAILED: 1 of 1 clauses", result.stdout
     assert "limit.bounds failed:" in result.stdout
     assert "reproduce: curl -sS -i " in result.stdout.split("limit.bounds failed:")[1]
 
@@ -137,13 +138,16 @@ def test_progress_lines_come_in_order_without_server_control_characters(installe
 
 def test_check_and_pytest_pyargs_give_the_same_clause_table(installed: Path, server: Server, tmp_path: Path) -> None:
     server.app = LimitPlusOne(seed_store(45))
-    by_cli = cli(installed, "check", server.url, "-q", cwd=tmp_path)
+    chosen = "errors,limit.bounds,response.shape"
+    by_cli = cli(installed, "check", server.url, "-q", "--clause", chosen, cwd=tmp_path)
     by_pytest = subprocess.run([sys.executable, "-m", "pytest", "--pyargs", "fc_contract.contracts", "-p",
-                                "no:cacheprovider", f"--fc-target={server.url}"], cwd=tmp_path, capture_output=True,
-                               text=True, timeout=300, env=_env(installed))
+                                "no:cacheprovider", f"--fc-target={server.url}", f"--fc-clause={chosen}"],
+                               cwd=tmp_path, capture_output=True, text=True, timeout=300, env=_env(installed))
     assert by_cli.returncode == by_pytest.returncode == 1
     assert CLAUSE_ROW.findall(by_cli.stdout) == CLAUSE_ROW.findall(by_pytest.stdout)
-    assert len(CLAUSE_ROW.findall(by_cli.stdout)) == 8
+    assert [row[0] for row in CLAUSE_ROW.findall(by_cli.stdout)] == chosen.split(",")
+    assert by_cli.stdout.strip().splitlines()[1:] == [line for line in by_cli.stdout.strip().splitlines()[1:]
+                                                      if CLAUSE_ROW.match(line) or line.startswith("FAILED: ")]
 
 
 def test_version_names_the_description_and_the_sdks(installed: Path, tmp_path: Path) -> None:
@@ -160,8 +164,9 @@ def test_a_terminal_gets_a_live_line_and_still_no_server_control_characters(inst
     server.app = HostileErrors(seed_store(45))
     leader, follower = pty.openpty()
     env = {k: v for k, v in _env(installed).items() if k not in ("CI", "BUILD_NUMBER")}
-    process = subprocess.Popen([str(installed / "bin" / "fc-contract"), "check", server.url], cwd=tmp_path,
-                               stdout=follower, stderr=subprocess.DEVNULL, env=env)
+    process = subprocess.Popen([str(installed / "bin" / "fc-contract"), "check", server.url, "--clause",
+                                "errors,limit.bounds"], cwd=tmp_path, stdout=follower, stderr=subprocess.DEVNULL,
+                               env=env)
     os.close(follower)
     chunks = []
     with contextlib.suppress(OSError):  # the terminal closes when the process ends
@@ -171,17 +176,78 @@ def test_a_terminal_gets_a_live_line_and_still_no_server_control_characters(inst
     assert process.wait(timeout=120) == 1
     shown = b"".join(chunks).decode("utf-8", "replace")
     assert "\r\x1b[K" in shown  # the live line, rewritten in place
-    assert re.search(r"limit\.bounds: \d+/\d+ tests; \d+/8 clauses done", shown)
+    assert re.search(r"limit\.bounds: \d+/\d+ tests; \d+/2 clauses done", shown)
     rest = shown.replace("\r\x1b[K", "").replace("\r\n", "\n")
     for control in ("\x1b", "\x07", "\r"):
         assert control not in rest
 
 
 def test_a_reader_that_leaves_early_costs_no_traceback_and_not_the_verdict(installed: Path, tmp_path: Path) -> None:
-    result = subprocess.run(f"'{installed / 'bin' / 'fc-contract'}' replay | head -1; exit ${{PIPESTATUS[0]}}",
+    result = subprocess.run(f"'{installed / 'bin' / 'fc-contract'}' replay --clause errors,limit.bounds | head -1; "
+                            "exit ${PIPESTATUS[0]}",
                             shell=True, executable="/bin/bash", cwd=tmp_path, capture_output=True, text=True,
                             timeout=300, env=_env(installed))
     assert result.returncode == 0, result.stderr
     assert len(result.stdout.splitlines()) == 1
     assert "Traceback" not in result.stderr
     assert "BrokenPipeError" not in result.stderr
+
+
+def test_clauses_lists_each_clause_with_its_purpose(installed: Path, tmp_path: Path) -> None:
+    result = cli(installed, "clauses", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    listed = dict(line.split(None, 1) for line in result.stdout.strip().splitlines())
+    assert set(listed) >= {*ORDER, "behaviour.diff", "sdk.parsing"}
+    assert listed["limit.bounds"] == "the page size the `limit` query parameter allows."
+
+
+@pytest.mark.parametrize(("args", "said"), [
+    (["replay", "--clause", "limit.bound"], "--clause: no clause 'limit.bound' (did you mean limit.bounds?); the "
+                                            "clauses are behaviour.diff, errors, limit.bounds,"),
+    (["replay", "--skip-clause", "paging"], "--skip-clause: no clause 'paging'"),
+    (["check", "fake", "--max-requests", "-5"], "--max-requests=-5: give a positive whole number"),
+    (["check", "ftp://x"], "URL 'ftp://x' is not replay, fake, live or an http(s)://HOST[:PORT] URL"),
+    (["record", "fake", "out", "--clause", "errors"], "fc-contract record records the whole suite"),
+    (["replay", "--timeout", "0"], "--timeout=0.0: give a positive number"),
+])
+def test_a_usage_error_names_the_flag_the_user_typed(installed: Path, tmp_path: Path, args: list[str],
+                                                     said: str) -> None:
+    result = cli(installed, *args, cwd=tmp_path)
+    assert result.returncode == 4, result.stdout + result.stderr
+    assert said in result.stderr, result.stderr
+    assert "--fc-" not in result.stderr, result.stderr  # the plugin's names are not the command's
+    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+
+
+def test_quiet_is_the_table_and_the_verdict_and_verbose_is_pytest_without_its_isolation(installed: Path,
+                                                                                       tmp_path: Path) -> None:
+    quiet = cli(installed, "replay", "-q", "--clause", "pagination", cwd=tmp_path)
+    assert quiet.returncode == 0, quiet.stdout + quiet.stderr
+    lines = quiet.stdout.strip().splitlines()
+    assert lines[0].startswith("clause "), quiet.stdout
+    assert lines[-1] == "PASSED: 3 clauses", quiet.stdout
+    assert all(CLAUSE_ROW.match(line) for line in lines[1:-1]), quiet.stdout
+    verbose = cli(installed, "replay", "-v", "--clause", "errors", cwd=tmp_path)
+    assert verbose.returncode == 0, verbose.stdout + verbose.stderr
+    assert "configfile: fc-contract.ini" in verbose.stdout
+    for noise in ("/dev/null", "PytestAssertRewriteWarning"):
+        assert noise not in verbose.stdout + verbose.stderr
+
+
+def test_a_config_file_is_read_and_config_says_where_each_value_comes_from(installed: Path, tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text("[tool.fc-contract]\nclause = ['errors', 'limit.bounds']\n"
+                                             "max_requests = 700\ntimeout = 4\n", encoding="utf-8")
+    (tmp_path / "job").mkdir()
+    env = {**_env(installed), "FC_CONTRACT_TIMEOUT": "3"}
+    shown = subprocess.run([str(installed / "bin" / "fc-contract"), "config", "--max-requests", "900"],
+                           cwd=tmp_path / "job", capture_output=True, text=True, timeout=60, env=env)
+    assert shown.returncode == 0, shown.stderr
+    assert f"config file: {tmp_path / 'pyproject.toml'}" in shown.stdout
+    rows = {line.split()[0]: line.split(None, 2)[1:] for line in shown.stdout.splitlines()[1:]}
+    assert rows["max_requests"] == ["900", "command line"]
+    assert rows["timeout"] == ["3", "environment (FC_CONTRACT_TIMEOUT)"]
+    assert rows["clause"] == ["errors,limit.bounds", f"config file ({tmp_path / 'pyproject.toml'})"]
+    assert rows["service"] == ["demo-service", "default"]
+    ran = cli(installed, "replay", cwd=tmp_path / "job")
+    assert ran.returncode == 0, ran.stdout + ran.stderr
+    assert [row[0] for row in CLAUSE_ROW.findall(ran.stdout)] == ["errors", "limit.bounds"]

@@ -47,16 +47,24 @@ def test_every_option_is_in_one_named_group_with_its_environment_variable_and_in
         assert f"fc_{name} (" in text  # the ini key is registered, not only named
 
 
-@pytest.mark.parametrize(("cli", "env", "ini", "expected"), [
-    (None, None, None, "demo-service 100 False"),
-    (None, None, "fc_service = from-ini\nfc_max_pages = 7\nfc_strict_cassettes = yes", "from-ini 7 True"),
-    (None, "from-env", "fc_service = from-ini\nfc_max_pages = 7", "from-env 7 True"),
-    ("from-cli", "from-env", "fc_service = from-ini", "from-cli 100 True"),
-], ids=["default", "ini", "environment-over-ini", "command-line-over-all"])
-def test_option_priority_is_command_line_then_environment_then_ini_then_default(
+@pytest.mark.parametrize(("cli", "env", "file", "ini", "expected"), [
+    (None, None, None, None, "demo-service 100 False"),
+    (None, None, None, "fc_service = from-ini\nfc_max_pages = 7\nfc_strict_cassettes = yes", "from-ini 7 True"),
+    (None, None, "fc-contract.toml:service = 'from-file'\nmax-pages = 9", "fc_service = from-ini\nfc_max_pages = 7",
+     "from-file 9 False"),
+    (None, None, "pyproject.toml:[tool.fc-contract]\nfc_service = 'from-pyproject'\nstrict_cassettes = true", None,
+     "from-pyproject 100 True"),
+    (None, "from-env", "fc-contract.toml:service = 'from-file'\nmax_pages = 9", "fc_max_pages = 7",
+     "from-env 9 True"),
+    ("from-cli", "from-env", "fc-contract.toml:service = 'from-file'", "fc_service = from-ini", "from-cli 100 True"),
+], ids=["default", "ini", "file-over-ini", "pyproject-table", "environment-over-file", "command-line-over-all"])
+def test_option_priority_is_command_line_then_environment_then_file_then_ini_then_default(
         pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch, cli: str | None, env: str | None,
-        ini: str | None, expected: str) -> None:
+        file: str | None, ini: str | None, expected: str) -> None:
     pytester.makeini("[pytest]\n" + (ini or ""))
+    if file:
+        name, text = file.split(":", 1)
+        (pytester.path / name).write_text(text + "\n", encoding="utf-8")
     pytester.makepyfile(test_show=SHOW)
     for name in ("SERVICE", "MAX_PAGES", "STRICT_CASSETTES"):
         monkeypatch.delenv(f"FC_CONTRACT_{name}", raising=False)
@@ -66,6 +74,20 @@ def test_option_priority_is_command_line_then_environment_then_ini_then_default(
     result = pytester.runpytest("-s", *([f"--fc-service={cli}"] if cli else []))
     result.assert_outcomes(passed=1)
     result.stdout.fnmatch_lines([f"*SETTINGS {expected}"])
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("max_request = 5", "fc-contract.toml: unknown key 'max_request'; did you mean 'max_requests'?"),
+    ("max_requests = [", "fc-contract.toml: not readable TOML"),
+    ("record = 'yes'", "fc-contract.toml: record is a switch: write true or false, not 'yes'"),
+    ("max_requests = -5", "--fc-max-requests=-5 (from *fc-contract.toml): give a positive whole number"),
+])
+def test_a_bad_config_file_is_a_one_line_usage_error(pytester: pytest.Pytester, text: str, message: str) -> None:
+    (pytester.path / "fc-contract.toml").write_text(text + "\n", encoding="utf-8")
+    pytester.makepyfile(test_show=SHOW)
+    result = pytester.runpytest()
+    assert result.ret == pytest.ExitCode.USAGE_ERROR
+    result.stderr.fnmatch_lines([f"ERROR: *{message}*"])
 
 
 def test_a_bad_option_value_is_a_one_line_usage_error(pytester: pytest.Pytester) -> None:

@@ -112,6 +112,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     items.sort(key=lambda item: item.get_closest_marker("fc_after_all") is not None)
     run = _run(config)
     settings = run.settings
+    if settings.clause or settings.skip_clause:  # first: every clause collected is a name one may choose
+        _choose_clauses(config, items, settings.clause, settings.skip_clause)
     if settings.profile != "thorough":
         _leave_out(config, items, "fc_thorough")
     if not settings.baseline:
@@ -122,8 +124,6 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     for item in (i for i in items if i.get_closest_marker("fc_writes") and workers > 1):
         item.add_marker(pytest.mark.skip(reason=f"[{_clause(item)}] needs a run without -n: its writes change the "
                                                 f"listing the other {workers - 1} workers walk"))
-    if settings.clause or settings.skip_clause:
-        _choose_clauses(config, items, settings.clause, settings.skip_clause)
     if settings.target != "replay" and _leave_out(config, items, "fc_sdk"):
         run.warnings.append(f"the SDK clauses (contracts/sdk) replay the cassettes; they were left out of this run "
                             f"against {settings.target}")

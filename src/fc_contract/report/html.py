@@ -19,6 +19,7 @@ from fc_contract.http.shown import visible
 from fc_contract.run.engine import Run
 from fc_contract.run.results import Ending
 
+REASON = 200  # characters of a clause's first reason the table shows (a failure is shown whole below it)
 LIMITS = range(1, 101)  # the documented limits, one cell each in the coverage picture
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; form-action 'none'; base-uri 'none'"
 STYLE = """
@@ -46,7 +47,7 @@ def page(run: Run) -> str:
         f"<tr><td><code>{_t(clause)}</code></td><td class='{row.verdict}'>{row.verdict}</td>"
         f"<td class='n'>{row.passed}</td><td class='n'>{row.failed}</td><td class='n'>{row.skipped}</td>"
         f"<td class='n'>{requests.get(clause, 0)}</td><td class='n'>{seconds.get(clause, 0.0):.1f}</td>"
-        f"<td>{_t(row.reasons[0] if row.reasons else '')}</td></tr>" for clause, row in table.items())
+        f"<td>{_t(_cut(row.reasons[0]) if row.reasons else '')}</td></tr>" for clause, row in table.items())
     parts = [
         "<!DOCTYPE html>", "<html lang='en'><head><meta charset='utf-8'>",
         f"<meta http-equiv='Content-Security-Policy' content=\"{CSP}\">",
@@ -81,6 +82,10 @@ def page(run: Run) -> str:
     if notes or run.warnings:
         parts.append("<h2>Notes</h2><ul>" + "".join(f"<li>{_t(n)}</li>" for n in [*run.warnings, *notes]) + "</ul>")
     return "\n".join([*parts, "</body></html>", ""])
+
+
+def _cut(text: str) -> str:
+    return text if len(text) <= REASON else text[:REASON - 1] + "\u2026"
 
 
 def _t(text: str) -> str:
