@@ -15,8 +15,8 @@ from fc_contract.plugin.options import FLAGS, OPTIONS
 from fc_contract.settings import SPEC_PATH
 from harness import ROOT
 
-README = (ROOT / "README.md").read_text(encoding="utf-8")
-EXAMPLE = re.search(r"<!-- clause-example -->\n```python\n(.*?)```", README, re.DOTALL)
+EXTENDING = (ROOT / "docs" / "extending.md").read_text(encoding="utf-8")
+EXAMPLE = re.search(r"<!-- clause-example -->\n```python\n(.*?)```", EXTENDING, re.DOTALL)
 CLAUSE = EXAMPLE.group(1) if EXAMPLE else ""
 SHOW = '''
 def test_show(fc_settings):
@@ -26,8 +26,8 @@ def test_show(fc_settings):
 
 @pytest.fixture
 def clause_dir(pytester: pytest.Pytester) -> Path:
-    """A repository holding the README's clause of one's own, in tests/contract/."""
-    assert CLAUSE, "README.md lost its <!-- clause-example --> block"
+    """A repository holding the documented clause of one's own (docs/extending.md), in tests/contract/."""
+    assert CLAUSE, "docs/extending.md lost its <!-- clause-example --> block"
     pytester.makeini("[pytest]\n")
     folder = pytester.mkpydir("tests") / "contract"
     folder.mkdir()

@@ -104,6 +104,10 @@ class Progress:
                 self._write(f"  {difference}")
         for report in run.sdk_reports.values():
             self._write(f"SDK {report.line()}")
+        if run.settings.sdk_baseline:
+            self._write(f"SDK diff against {run.settings.sdk_baseline}: {len(run.findings.sdk) or 'no'} differences")
+            for line in run.findings.sdk:
+                self._write(f"  {line}")
         for note in run.findings.summary_notes() if run.contract is not None else []:
             self._write(f"note: {note}")
         sent = f", {run.contract.client.sent} requests" if run.contract is not None else ""
