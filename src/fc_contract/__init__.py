@@ -1,6 +1,6 @@
 """fc-contract: a contract-test suite for Function Compute 2.0's ListFunctionAsyncInvokeConfigs.
 
-The names below are the API for writing clauses of your own (README, "A clause of your own"): a clause
+The names below are the API for writing clauses of your own (docs/extending.md, "A clause of your own"): a clause
 and its verdicts, the Contract a clause gets, the walks, and the types a fixture override returns
 (Settings, Spec, Target, Client, Limits). Write clauses use `fc_contract.writes` besides. Every other
 module is internal and may change. The names load on first use, so `python -m fc_contract.fake` does
