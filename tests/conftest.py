@@ -16,9 +16,20 @@ from fc_contract.fake.server import Server
 from fc_contract.http.wsgi import WSGIApp
 from harness import CONTRACTS, ROOT, Verdict, run_in_process
 
+# The modules whose tests take longest (whole runs in subprocesses, waits on the network or on purpose), first:
+# pytest-xdist hands tests out in order, and a long test handed out last is the run's tail.
+LONGEST_FIRST = ("test_recipes", "test_fuzz_hostile", "test_budget", "test_variants", "test_cassettes",
+                 "test_hostile_runs", "test_always_ends", "test_cli", "test_sdk_clauses", "test_good_citizen")
+
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "network: needs the package index (PyPI); deselect with -m 'not network'")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The longest modules' tests first, each module's in its own order (a scheduling hint, nothing more)."""
+    rank = {name: i for i, name in enumerate(LONGEST_FIRST)}
+    items.sort(key=lambda item: rank.get(Path(str(item.path)).stem, len(rank)))
 
 
 @pytest.fixture(scope="session")

@@ -1,9 +1,11 @@
-"""Every ending of a run, told the same by every output: exit code, last terminal line, Markdown, JUnit, JSON."""
+"""Every ending of a run, told the same by every output: exit code, last terminal line, Markdown, HTML, JUnit, JSON."""
 
 from __future__ import annotations
 
+import html
 import json
 import os
+import re
 import signal
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterable
@@ -77,8 +79,9 @@ def _lines(text: str) -> Iterable[str]:
 def test_every_output_tells_the_same_ending(judge: Judge, in_tmp: Path, name: str) -> None:
     ending = ENDINGS[name]
     report, results, junit = in_tmp / "report.md", in_tmp / "results.json", in_tmp / "junit.xml"
+    page = in_tmp / "report.html"
     verdict = judge(ending.build(), f"--fc-report={report}", f"--fc-json={results}", f"--junitxml={junit}",
-                    *ending.args)
+                    f"--fc-html={page}", *ending.args)
     assert verdict.exit_code == ending.exit_code, verdict.output
     said = [line for line in _lines(verdict.output) if line.startswith("fc-contract: ")]
     assert said, verdict.output
@@ -86,7 +89,12 @@ def test_every_output_tells_the_same_ending(judge: Judge, in_tmp: Path, name: st
     title = report.read_text(encoding="utf-8").splitlines()[0]
     expected_title = "passed" if name == "passed" else ending.verdict
     assert title.startswith(f"# fc-contract report: {expected_title}"), title
-    assert json.loads(results.read_text())["verdict"].startswith(ending.verdict)
+    document = json.loads(results.read_text())
+    assert document["verdict"].startswith(ending.verdict)
+    assert document["complete"] is (name in ("passed", "failed"))
+    heading = re.search(r"<h1 class='[a-z]+'>fc-contract: ([^<]*)</h1>", page.read_text(encoding="utf-8"))
+    assert heading is not None
+    assert html.unescape(heading[1]).startswith(ending.verdict), heading[1]
     root = ET.parse(junit).getroot()
     suite = root if root.tag == "testsuite" else root.find("testsuite")
     assert suite is not None
@@ -104,6 +112,7 @@ def test_every_output_tells_the_same_ending(judge: Judge, in_tmp: Path, name: st
     ("--fc-cassettes", lambda tmp: tmp / "a-file" / "below"),  # a file where a folder of it goes
     ("--fc-report", lambda tmp: tmp / "a-dir"),  # a directory where the report's file goes
     ("--fc-json", lambda tmp: tmp / "a-file" / "results.json"),
+    ("--fc-html", lambda tmp: tmp / "a-dir"),
     ("--fc-request-log", lambda tmp: tmp / "a-dir"),
 ])
 def test_an_output_that_cannot_be_written_is_a_usage_error_before_the_first_request(

@@ -153,10 +153,12 @@ def main(argv: list[str] | None = None) -> int:
                                                 "; the suite's options are listed by pytest --help, group fc-contract"))
     if args.command == "serve":
         return USAGE if fake.serve(args, p) == 2 else 0
-    if args.command == "clauses":
-        return clauses()
-    if args.command == "config":
-        return show_config(args, extra, p)
+    if args.command in ("clauses", "config"):
+        try:
+            return clauses() if args.command == "clauses" else show_config(args, extra, p)
+        except BrokenPipeError:  # the reader left (`| head`): what it did not take is dropped, quietly
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            return 0
     with spelled(CLI_SPELLING):
         return run(pytest_args(args, extra), verbose=args.verbose, quiet=args.quiet)
 
