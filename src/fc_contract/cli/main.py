@@ -176,9 +176,13 @@ def show_config(args: argparse.Namespace, extra: list[str], p: _Parser) -> int:
     """Which config file applies, and each option's value with where it came from."""
     typed: dict[str, object] = {name: getattr(args, name) for name in SUITE_OPTIONS if name != "junit"
                                 and getattr(args, name, None) is not None}
-    for item in extra:  # --fc-name=value and --fc-switch
-        name, _, value = item.removeprefix("--fc-").partition("=")
-        typed[name.replace("-", "_")] = value if value else True
+    for i, item in enumerate(extra):  # --fc-name=value, --fc-name value and --fc-switch
+        if not item.startswith("--fc-"):
+            continue
+        name, equals, value = item.removeprefix("--fc-").partition("=")
+        following = extra[i + 1] if i + 1 < len(extra) and not extra[i + 1].startswith("-") else None
+        key = name.replace("-", "_")
+        typed[key] = value if equals else True if key in FLAGS else following
     try:
         file = find_file(Path.cwd())
         resolved = resolve(typed, os.environ, file)

@@ -135,20 +135,21 @@ def _choose_clauses(config: pytest.Config, items: list[pytest.Item], clause: str
         kept = chosen(sorted({_clause(i) for i in items if i.get_closest_marker("fc_clause")}), clause, skip_clause)
     except UnknownClause as exc:
         raise pytest.UsageError(str(exc)) from None
-    out = [item for item in items if item.get_closest_marker("fc_clause") and _clause(item) not in kept]
-    if out:
-        config.stash[stash.COLLECTOR].ours.update(item.nodeid for item in out)
-        config.hook.pytest_deselected(items=out)
-        items[:] = [item for item in items if item not in out]
+    _deselect(config, items, [i for i in items if i.get_closest_marker("fc_clause") and _clause(i) not in kept])
 
 
 def _leave_out(config: pytest.Config, items: list[pytest.Item], marker: str) -> bool:
     """Deselect the tests marked `marker` (the plugin's choice, not a partial run); True when there were any."""
-    out = [item for item in items if item.get_closest_marker(marker)]
+    return _deselect(config, items, [item for item in items if item.get_closest_marker(marker)])
+
+
+def _deselect(config: pytest.Config, items: list[pytest.Item], out: list[pytest.Item]) -> bool:
+    """Take `out` from `items` as the plugin's own choice (not a partial run); True when there were any."""
     if out:
         config.stash[stash.COLLECTOR].ours.update(item.nodeid for item in out)
         config.hook.pytest_deselected(items=out)
-        items[:] = [item for item in items if not item.get_closest_marker(marker)]
+        gone = set(map(id, out))
+        items[:] = [item for item in items if id(item) not in gone]
     return bool(out)
 
 

@@ -18,7 +18,7 @@ SCHEMA = Path(__file__).with_name("results.schema.json")  # the JSON Schema ever
 
 def document(run: Run) -> dict[str, Any]:
     verdict = run.verdict()
-    seconds = run.results.seconds()
+    seconds, requests = run.results.seconds(), run.requests()
     first: dict[str, TestResult] = {}
     for test in run.results.failures():
         first.setdefault(test.clause, test)
@@ -29,12 +29,12 @@ def document(run: Run) -> dict[str, Any]:
         "clauses": {clause: {"verdict": row.verdict, "passed": row.passed, "failed": row.failed,
                              "skipped": row.skipped, "xfailed": row.xfailed, "reasons": row.reasons,
                              "seconds": round(seconds.get(clause, 0.0), 3),
-                             "requests": run.requests().get(clause, 0),
+                             "requests": requests.get(clause, 0),
                              "first_failure": _failure(first[clause]) if clause in first else None}
                     for clause, row in run.results.table().items()},
         "coverage": run.results.coverage(),
         "tests": [{**asdict(test), "outcome": test.outcome.value} for test in run.results.tests],
-        "requests": run.requests(), "notes": run.findings.summary_notes(), "warnings": run.warnings,
+        "requests": requests, "notes": run.findings.summary_notes(), "warnings": run.warnings,
         "behaviour": [{"kind": line.kind.value, "text": line.text} for line in run.findings.behaviour],
         "sdk_differences": list(run.findings.sdk),
     }
