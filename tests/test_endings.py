@@ -13,10 +13,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import jsonschema  # type: ignore[import-untyped]
 import pytest
 
 from fc_contract.fake import FakeFC, FCError, seed_store
 from fc_contract.fake.wire import Request, Response
+from fc_contract.report.json_results import SCHEMA
 from fc_contract.sdk import adapters
 from harness import Verdict
 from variants import MUTANTS, Counting
@@ -90,6 +92,7 @@ def test_every_output_tells_the_same_ending(judge: Judge, in_tmp: Path, name: st
     expected_title = "passed" if name == "passed" else ending.verdict
     assert title.startswith(f"# fc-contract report: {expected_title}"), title
     document = json.loads(results.read_text())
+    jsonschema.validate(document, json.loads(SCHEMA.read_text()))  # whatever the ending
     assert document["verdict"].startswith(ending.verdict)
     assert document["complete"] is (name in ("passed", "failed"))
     heading = re.search(r"<h1 class='[a-z]+'>fc-contract: ([^<]*)</h1>", page.read_text(encoding="utf-8"))
