@@ -131,6 +131,18 @@ def test_an_output_that_cannot_be_written_is_a_usage_error_before_the_first_requ
     assert "Traceback" not in verdict.output
 
 
+def test_outputs_left_by_an_earlier_run_are_replaced(judge: Judge, in_tmp: Path) -> None:
+    """A report, JSON or HTML file that exists is no reason to refuse the run: it is written anew."""
+    paths = {option: in_tmp / name for option, name in (("--fc-report", "r.md"), ("--fc-json", "r.json"),
+                                                        ("--fc-html", "r.html"))}
+    for path in paths.values():
+        path.write_text("from an earlier run")
+    verdict = judge(FakeFC(seed_store(45)), *(f"{option}={path}" for option, path in paths.items()))
+    assert verdict.exit_code == 0, verdict.output
+    for path in paths.values():
+        assert "from an earlier run" not in path.read_text(), path
+
+
 def test_an_sdk_snapshot_without_the_sdks_is_a_usage_error_before_the_first_request(
         run_contracts: Callable[..., Verdict], in_tmp: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(adapters, "load", lambda name: f"{name} is not installed; pip install '{name}'")

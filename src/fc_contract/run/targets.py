@@ -140,6 +140,11 @@ def _writable(name: str, path: Path, directory: bool) -> None:
         raise TargetError(f"{given(name, path)}: {'a file' if directory else 'a directory'} is there; name "
                           f"{'a directory' if directory else 'a file'} the run may write")
     existing = next((p for p in (path, *path.parents) if p.exists()), Path("."))
+    if existing == path and not directory:  # a file from an earlier run: replaced, if it may be written
+        if not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK | os.X_OK):
+            raise TargetError(f"{given(name, path)}: it cannot be replaced (read-only, or no permission); name a "
+                              "place the run may write")
+        return
     if not existing.is_dir() or not os.access(existing, os.W_OK | os.X_OK):
         raise TargetError(f"{given(name, path)}: {existing} cannot be written (read-only, or no permission); name a "
                           "place the run may write")
