@@ -63,6 +63,8 @@ class Contract:
         ran away, by the distinct configs it saw, so a runaway server costs one capped walk, not one
         per clause.
         """
+        if self.client.clause:  # a shared walk is judged by every clause that asks for it (the HTML page's picture)
+            self.findings.walked.setdefault(self.client.clause, set()).add(limit)
         if fresh or limit not in self._walks:
             total = allowance = None
             if limit != TRUTH_LIMIT:

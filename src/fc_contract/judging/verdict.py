@@ -140,6 +140,7 @@ class Findings:
     listing: Changes | None = None  # set when the listing changed during the run
     reads: ClientReads | None = None  # set when the run's pages are read as the official clients read them
     judged_stable: list[str] = field(default_factory=list)  # clauses that judged over the configs present throughout
+    walked: dict[str, set[int | None]] = field(default_factory=dict)  # clause id -> the limits of the walks it judged
 
     def summary_notes(self) -> list[str]:
         """The notes the outputs print: the clauses' own, then what a listing that changed during the run meant."""

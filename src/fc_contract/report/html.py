@@ -102,7 +102,8 @@ def _limit_of(exchange: Exchange) -> int | None:
 
 
 def _limits_figure(run: Run) -> str:
-    """Per clause, a strip of the limits 1..100: green where it sent requests, red where a failure's request did."""
+    """Per clause, a strip of the limits 1..100: green where it sent or judged requests (its own, and the shared
+    walks it judged), red where a failure's request did."""
     if run.contract is None or not run.contract.client.history:
         return ("<figure><figcaption>Limits covered: not known here (the requests were sent by pytest-xdist "
                 "workers, or none were sent)</figcaption></figure>")
@@ -111,6 +112,8 @@ def _limits_figure(run: Run) -> str:
         limit = _limit_of(exchange)
         if limit is not None and exchange.clause:
             covered[exchange.clause].add(limit)
+    for clause, limits in run.findings.walked.items():  # the shared walks a clause judged, whoever sent them
+        covered[clause] |= {limit for limit in limits if limit is not None and limit in LIMITS}
     failed: dict[str, set[int]] = defaultdict(set)
     for verdict in run.findings.verdicts:
         for exchange in verdict.evidence:
@@ -135,7 +138,8 @@ def _limits_figure(run: Run) -> str:
     out += [f"<text x='{label}' y='{axis}' font-size='11'>limit=1</text>",
             f"<text x='{label + cell * 90}' y='{axis}' font-size='11'>limit=100</text>", "</svg>"]
     legend = "".join(f"<span style='background:{colour}'></span>{name}" for name, colour in COLOURS.items())
-    return (f"<figure><figcaption>Limits each clause sent requests with, and how they fared "
+    return (f"<figure><figcaption>Limits each clause judged (its own requests and the shared walks), and how they "
+            f"fared "
             f"<span class='legend'>{legend}</span></figcaption>{''.join(out)}</figure>")
 
 
