@@ -93,6 +93,8 @@ def test_a_browser_shows_the_report_fetching_nothing(judge: Callable[..., Verdic
     page = tmp_path / "report.html"
     verdict = judge(MUTANTS["accepts-101"].build(), f"--fc-html={page}")
     assert verdict.exit_code == 1
+    cells = re.findall(r"<title>pagination\.termination limit=\d+: (\w+)</title>", page.read_text())
+    assert cells == ["covered"] * 100, cells  # the shared walks it judged, though limit.bounds sent them
     # Without its Content-Security-Policy, so that anything the page itself would load reaches the proxy.
     bare = tmp_path / "bare.html"
     bare.write_text(re.sub(r"<meta http-equiv='Content-Security-Policy'[^>]*>", "", page.read_text()))
