@@ -36,3 +36,13 @@ def test_pyargs_runs_the_packaged_contracts_from_another_repository(wheel: Path,
     assert f"judged by {site / 'contracts' / 'openapi.yaml'}; cassettes {site / 'cassettes'} (replayed)" \
         in result.stdout, result.stdout  # the installed copy's own, not this clone's
     assert (elsewhere / "requests.txt").read_text().count("https://fc-contract.invalid/") > 200
+
+
+def test_pyargs_runs_the_contracts_under_the_editable_install_too(tmp_path: Path) -> None:
+    """`pip install -e .` (the README's) keeps the clauses in the repository's contracts/: still importable so."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("FC_CONTRACT_", "PYTEST_"))}
+    result = subprocess.run([sys.executable, "-m", "pytest", "--pyargs", "fc_contract.contracts", "-p",
+                             "no:cacheprovider", "--fc-clause=errors", "-q"], cwd=tmp_path, capture_output=True,
+                            text=True, timeout=300, env=env)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "fc-contract: PASSED: 1 clauses" in result.stdout, result.stdout
