@@ -15,11 +15,6 @@ from fc_contract.settings import flag
 KEPT_REQUEST_HEADERS = ("authorization", "x-fc-", "x-acs-", "date", "content-type")
 KEPT_RESPONSE_HEADERS = ("content-type", "x-fc-request-id", "retry-after", "allow")
 REPLAY_BASE = "https://fc-contract.invalid"
-
-
-def remedy() -> str:
-    """What to do about a cassette that is broken or lacks a request."""
-    return f"re-record it with {flag('record')} against a target, or restore it from git"
 MAX_BYTES = 64 * 1024 * 1024  # one cassette file
 MAX_DEPTH = 32  # YAML nesting (a cassette needs 6)
 MAX_URI = 64 * 1024
@@ -27,6 +22,11 @@ MAX_URI = 64 * 1024
 
 class CassetteError(Exception):
     """A cassette that cannot be used: the message names the file (and line) and the remedy."""
+
+
+def remedy() -> str:
+    """What to do about a cassette that is broken or lacks a request."""
+    return f"re-record it with {flag('record')} against a target, or restore it from git"
 
 
 @dataclass

@@ -7,7 +7,6 @@ Nothing is fetched (inline style and SVG, a Content-Security-Policy that forbids
 from __future__ import annotations
 
 import html
-import os
 from collections import defaultdict
 from datetime import UTC, datetime
 from pathlib import Path
@@ -16,6 +15,7 @@ from urllib.parse import parse_qsl, urlsplit
 from fc_contract import __version__
 from fc_contract.http.exchange import Exchange
 from fc_contract.http.shown import visible
+from fc_contract.report import write_whole
 from fc_contract.run.engine import Run
 from fc_contract.run.results import Ending
 
@@ -162,7 +162,4 @@ def _bars(title: str, values: dict[str, float], unit: str, colour: str) -> str:
 
 def write(path: Path, run: Run) -> None:
     """Written whole or not at all."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(path.name + ".partial")
-    partial.write_text(page(run), encoding="utf-8")
-    os.replace(partial, path)
+    write_whole(path, page(run))

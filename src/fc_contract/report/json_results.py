@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
 from fc_contract import __version__
+from fc_contract.report import write_whole
 from fc_contract.run.engine import Run
 from fc_contract.run.results import TestResult
 
@@ -18,10 +18,7 @@ SCHEMA = Path(__file__).with_name("results.schema.json")  # the JSON Schema ever
 
 def document(run: Run) -> dict[str, Any]:
     verdict = run.verdict()
-    seconds, requests = run.results.seconds(), run.requests()
-    first: dict[str, TestResult] = {}
-    for test in run.results.failures():
-        first.setdefault(test.clause, test)
+    seconds, requests, first = run.results.seconds(), run.requests(), run.results.first_failures()
     return {
         "$schema": SCHEMA.name, "format": FORMAT, "fc_contract": __version__, "target": run.settings.target,
         "ending": verdict.ending.value, "verdict": str(verdict), "complete": verdict.complete,
@@ -49,7 +46,4 @@ def _failure(test: TestResult) -> dict[str, Any]:
 
 def write(path: Path, run: Run) -> None:
     """Written whole or not at all."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(path.name + ".partial")
-    partial.write_text(json.dumps(document(run), indent=1), encoding="utf-8")
-    os.replace(partial, path)
+    write_whole(path, json.dumps(document(run), indent=1))

@@ -33,10 +33,7 @@ def table(results: Results, coverage: bool = True) -> list[str]:
 
 def first_failures(results: Results) -> dict[str, str]:
     """Clause -> the text of its first failure."""
-    first: dict[str, str] = {}
-    for test in results.failures():
-        first.setdefault(test.clause, test.reason.strip())
-    return first
+    return {clause: test.reason.strip() for clause, test in results.first_failures().items()}
 
 
 def _undocumented_fields(run: Run) -> list[str]:

@@ -175,6 +175,13 @@ class Results:
     def failures(self) -> list[TestResult]:
         return [t for t in self.tests if t.outcome in (Outcome.FAILED, Outcome.XPASSED)]
 
+    def first_failures(self) -> dict[str, TestResult]:
+        """Clause -> its first failed test, in the order they came."""
+        first: dict[str, TestResult] = {}
+        for test in self.failures():
+            first.setdefault(test.clause, test)
+        return first
+
     def failed_clauses(self) -> set[str]:
         """The verdict id of each failure: the clause it names, or a run-wide id (replay, budget, ...)."""
         return {t.failure.clause if t.failure else t.clause for t in self.failures()}
