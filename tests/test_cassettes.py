@@ -256,7 +256,7 @@ def test_save_writes_every_file_or_none(tmp_path: Path, monkeypatch: pytest.Monk
                  for n in range(3)]
     (tmp_path / "c0.yaml").write_text("old")
     calls = {"n": 0}
-    real_dump = yaml.safe_dump
+    real_dump = yaml.dump
 
     def failing_dump(*args: Any, **kwargs: Any) -> Any:
         calls["n"] += 1
@@ -264,11 +264,28 @@ def test_save_writes_every_file_or_none(tmp_path: Path, monkeypatch: pytest.Monk
             raise OSError("disk full")
         return real_dump(*args, **kwargs)
 
-    monkeypatch.setattr(yaml, "safe_dump", failing_dump)
+    monkeypatch.setattr(yaml, "dump", failing_dump)
     with pytest.raises(OSError, match="disk full"):
         cassette_writer.save(tmp_path, exchanges, {}, Redactor())
     assert sorted(p.name for p in tmp_path.iterdir()) == ["c0.yaml"]
     assert (tmp_path / "c0.yaml").read_text() == "old"
+
+
+HOSTILE_BODIES = [b"", b"{}", "line\u2028separator \u0085 next-line \ufeffbom".encode(), "😀 wide 中文 ".encode() * 40,
+                  b"\x00\x07\x1b[31m control \r\n\t", b"\xff\xfe not UTF-8 \x80", b"x" * 500 + b" " + b"y" * 500,
+                  b'"quoted" \'single\' \\ back: colon # hash - dash', "null".encode(), b"  leading and trailing  "]
+
+
+@pytest.mark.parametrize("dumper", sorted({yaml.SafeDumper, getattr(yaml, "CSafeDumper", yaml.SafeDumper)},
+                                          key=lambda d: d.__name__), ids=lambda d: d.__name__)
+def test_hostile_bodies_load_back_byte_for_byte(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                dumper: type[yaml.SafeDumper]) -> None:
+    """Whichever emitter writes them (libyaml's where PyYAML has it, else PyYAML's own), bodies come back exact."""
+    monkeypatch.setattr(cassette_writer, "_DUMPER", dumper)
+    exchanges = [Exchange("GET", f"http://x/p?limit={n}", {"X-Fc-Date": "d"}, status=200, body=body, clause="c")
+                 for n, body in enumerate(HOSTILE_BODIES, start=1)]
+    (path,) = cassette_writer.save(tmp_path, exchanges, {}, Redactor())
+    assert [i.body for i in cassettes.load(path).interactions] == HOSTILE_BODIES
 
 
 def test_load_names_the_line_of_malformed_yaml(tmp_path: Path) -> None:

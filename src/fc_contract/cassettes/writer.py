@@ -23,6 +23,11 @@ from fc_contract.cassettes.format import (
 from fc_contract.http.exchange import Exchange
 from fc_contract.http.redact import Redactor
 
+# libyaml's emitter, where PyYAML was built with it (as format.py reads with libyaml): a recording's YAML in a
+# twentieth of the time. Its text may fold long or unusual strings otherwise than the pure-Python emitter, but
+# it loads back to the same values (tests/test_cassettes.py checks hostile text both ways).
+_DUMPER: type[yaml.SafeDumper] = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
 
 def _to_vcr(exchange: Exchange, redactor: Redactor) -> dict[str, Any]:
     parts = urlsplit(exchange.url)
@@ -72,7 +77,7 @@ def save(directory: Path, exchanges: list[Exchange], metadata: dict[str, Any], r
             handle, temp = tempfile.mkstemp(dir=directory, prefix=f".{clause}.", suffix=".tmp")
             staged.append((temp, cassette_path(directory, clause)))
             with os.fdopen(handle, "w", encoding="utf-8") as stream:
-                yaml.safe_dump(document, stream, sort_keys=False, allow_unicode=True, width=120)
+                yaml.dump(document, stream, Dumper=_DUMPER, sort_keys=False, allow_unicode=True, width=120)
                 stream.flush()
                 os.fsync(stream.fileno())
             os.chmod(temp, 0o644)
