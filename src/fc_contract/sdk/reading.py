@@ -20,18 +20,24 @@ def _misread(data: Any, parsed: dict[str, Any] | None) -> str | None:
         return None  # not a page: response.shape's other checks say so
     if parsed is None:
         return "no page"
-    wanted, got = without_nulls(data), without_nulls(parsed)
-    if (wanted.get("nextToken") or None) != (got.get("nextToken") or None):
-        return f"nextToken {got.get('nextToken')!r} where the body has {wanted.get('nextToken')!r}"
-    configs = got.get("configs") or []
-    if len(configs) != len(wanted.get("configs") or []):
-        return f"{len(configs)} configs where the body has {len(wanted['configs'])}"
-    for number, (config, read) in enumerate(zip(wanted.get("configs") or [], configs, strict=True), start=1):
+    wanted_token, got_token = _field(data, "nextToken"), _field(parsed, "nextToken")
+    if (wanted_token or None) != (got_token or None):
+        return f"nextToken {got_token!r} where the body has {wanted_token!r}"
+    wanted, configs = data["configs"], parsed.get("configs") or []
+    if len(configs) != len(wanted):
+        return f"{len(configs)} configs where the body has {len(wanted)}"
+    for number, (config, read) in enumerate(zip(wanted, configs, strict=True), start=1):
         lost = [k for k in DOCUMENTED if isinstance(config, dict) and isinstance(read, dict)
-                and config.get(k) != read.get(k)]
+                and _field(config, k) != _field(read, k)]
         if lost:
             return f"config {number}: {', '.join(lost[:4])} read otherwise"
     return None
+
+
+def _field(value: dict[str, Any], key: str) -> Any:
+    """`value[key]` with nulls dropped (null and absent say the same), normalizing that field only, not the page."""
+    found = value.get(key)
+    return None if found is None else without_nulls(found)
 
 
 @dataclass
