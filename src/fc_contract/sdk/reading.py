@@ -28,7 +28,7 @@ def _misread(data: Any, parsed: dict[str, Any] | None) -> str | None:
         return f"{len(configs)} configs where the body has {len(wanted)}"
     for number, (config, read) in enumerate(zip(wanted, configs, strict=True), start=1):
         lost = [k for k in DOCUMENTED if isinstance(config, dict) and isinstance(read, dict)
-                and _field(config, k) != _field(read, k)]
+                and config.get(k) != read.get(k) and _field(config, k) != _field(read, k)]
         if lost:
             return f"config {number}: {', '.join(lost[:4])} read otherwise"
     return None
