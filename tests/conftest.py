@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import itertools
 import subprocess
 import sys
@@ -24,6 +25,11 @@ LONGEST_FIRST = ("test_recipes", "test_fuzz_hostile", "test_budget", "test_varia
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "network: needs the package index (PyPI); deselect with -m 'not network'")
+    if getattr(config.option, "dist", "no") == "load":  # -n without --dist: work stealing, which -n alone is not
+        # pytest-xdist's load scheduling queues a quarter of the tests on the workers up front: a worker slowed by
+        # long tests still owns its queue while the others idle (27 s of one worker alone at the end, measured);
+        # with work stealing an idle worker takes from a busy one's queue.
+        config.option.dist = "worksteal"
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -104,9 +110,13 @@ def run_contracts_in_subprocess(pytester: pytest.Pytester) -> Callable[..., Verd
 
 
 @pytest.fixture(scope="session")
-def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """fc-contract built as a wheel, once a session (a worker's)."""
-    out = tmp_path_factory.mktemp("wheel")
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", str(ROOT), "--no-deps", "--no-build-isolation",
-                    "-w", str(out)], check=True, capture_output=True, timeout=300)
+def wheel(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Path:
+    """fc-contract built as a wheel, once a run: the first pytest-xdist worker to need it builds it for all."""
+    shared = tmp_path_factory.getbasetemp() if worker_id == "master" else tmp_path_factory.getbasetemp().parent
+    out = shared / "wheel"
+    with (shared / "wheel.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not any(out.glob("fc_contract-*.whl")):
+            subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", str(ROOT), "--no-deps",
+                            "--no-build-isolation", "-w", str(out)], check=True, capture_output=True, timeout=300)
     return next(out.glob("fc_contract-*.whl"))

@@ -276,7 +276,7 @@ def test_save_writes_every_file_or_none(tmp_path: Path, monkeypatch: pytest.Monk
 
 HOSTILE_BODIES = [b"", b"{}", "line\u2028separator \u0085 next-line \ufeffbom".encode(), "😀 wide 中文 ".encode() * 40,
                   b"\x00\x07\x1b[31m control \r\n\t", b"\xff\xfe not UTF-8 \x80", b"x" * 500 + b" " + b"y" * 500,
-                  b'"quoted" \'single\' \\ back: colon # hash - dash', "null".encode(), b"  leading and trailing  "]
+                  b'"quoted" \'single\' \\ back: colon # hash - dash', b"null", b"  leading and trailing  "]
 
 
 @pytest.mark.parametrize("dumper", sorted({yaml.SafeDumper, getattr(yaml, "CSafeDumper", yaml.SafeDumper)},
