@@ -279,8 +279,11 @@ HOSTILE_BODIES = [b"", b"{}", "line\u2028separator \u0085 next-line \ufeffbom".e
                   b'"quoted" \'single\' \\ back: colon # hash - dash', b"null", b"  leading and trailing  "]
 
 
-@pytest.mark.parametrize("dumper", sorted({yaml.SafeDumper, getattr(yaml, "CSafeDumper", yaml.SafeDumper)},
-                                          key=lambda d: d.__name__), ids=lambda d: d.__name__)
+DUMPERS: list[type[yaml.SafeDumper]] = sorted({yaml.SafeDumper, getattr(yaml, "CSafeDumper", yaml.SafeDumper)},
+                                              key=lambda d: d.__name__)
+
+
+@pytest.mark.parametrize("dumper", DUMPERS, ids=[d.__name__ for d in DUMPERS])
 def test_hostile_bodies_load_back_byte_for_byte(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                 dumper: type[yaml.SafeDumper]) -> None:
     """Whichever emitter writes them (libyaml's where PyYAML has it, else PyYAML's own), bodies come back exact."""
