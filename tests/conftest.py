@@ -25,10 +25,10 @@ LONGEST_FIRST = ("test_recipes", "test_fuzz_hostile", "test_budget", "test_varia
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "network: needs the package index (PyPI); deselect with -m 'not network'")
-    if getattr(config.option, "dist", "no") == "load":  # -n without --dist: work stealing, which -n alone is not
-        # pytest-xdist's load scheduling queues a quarter of the tests on the workers up front: a worker slowed by
-        # long tests still owns its queue while the others idle (27 s of one worker alone at the end, measured);
-        # with work stealing an idle worker takes from a busy one's queue.
+    if getattr(config.option, "dist", "no") == "load":  # -n alone: work stealing instead of load scheduling
+        # Load scheduling queues a quarter of the tests on the workers up front: a worker slowed by long tests
+        # still owns its queue while the others idle (one worker alone for the last 27 s, measured); with work
+        # stealing an idle worker takes from a busy one's queue.
         config.option.dist = "worksteal"
 
 
