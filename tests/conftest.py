@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fcntl
 import itertools
+import os
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
@@ -17,10 +18,13 @@ from fc_contract.fake.server import Server
 from fc_contract.http.wsgi import WSGIApp
 from harness import CONTRACTS, ROOT, Verdict, run_in_process
 
-# The modules whose tests take longest (whole runs in subprocesses, waits on the network or on purpose), first:
-# pytest-xdist hands tests out in order, and a long test handed out last is the run's tail.
-LONGEST_FIRST = ("test_recipes", "test_fuzz_hostile", "test_budget", "test_variants", "test_cassettes",
-                 "test_hostile_runs", "test_always_ends", "test_cli", "test_sdk_clauses", "test_good_citizen")
+# A scheduling hint, nothing more. First the modules with the longest single tests (whole runs in subprocesses,
+# waits on the network or on purpose), longest first: pytest-xdist hands tests out in order, and a long test handed
+# out last is the run's tail. Last the many short whole runs of the variants' matrix, which fill the workers evenly.
+LONGEST_FIRST = ("test_recipes", "test_fuzz_hostile", "test_budget", "test_good_citizen", "test_always_ends",
+                 "test_hostile_runs", "test_packaging", "test_cassettes", "test_sdk_clauses", "test_cli",
+                 "test_matrix", "test_writes", "test_diff", "test_html", "test_live")
+SHORTEST_LAST = ("test_variants",)
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -33,9 +37,15 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """The longest modules' tests first, each module's in its own order (a scheduling hint, nothing more)."""
-    rank = {name: i for i, name in enumerate(LONGEST_FIRST)}
-    items.sort(key=lambda item: rank.get(Path(str(item.path)).stem, len(rank)))
+    """The longest modules' tests first and the variants' last, each module's in its own order; under work stealing,
+    one such order a worker."""
+    rank = {name: i for i, name in enumerate((*LONGEST_FIRST, "", *SHORTEST_LAST))}
+    items.sort(key=lambda item: rank.get(Path(str(item.path)).stem, rank[""]))
+    workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))  # set in the workers, whose order is used
+    if workers > 1:
+        # Work stealing gives each worker one contiguous share of the list, and a worker with nothing left takes
+        # the end of another's share: dealt out in turn, each share starts with its part of the longest tests.
+        items[:] = [item for share in range(workers) for item in items[share::workers]]
 
 
 @pytest.fixture(scope="session")
