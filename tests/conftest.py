@@ -5,8 +5,10 @@ from __future__ import annotations
 import fcntl
 import itertools
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -25,15 +27,28 @@ LONGEST_FIRST = ("test_recipes", "test_fuzz_hostile", "test_budget", "test_good_
                  "test_hostile_runs", "test_packaging", "test_cassettes", "test_sdk_clauses", "test_cli",
                  "test_matrix", "test_writes", "test_diff", "test_html", "test_live")
 SHORTEST_LAST = ("test_variants",)
+STORAGE = [""]  # the hypothesis storage this run made, if it made one
 
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "network: needs the package index (PyPI); deselect with -m 'not network'")
+    if "HYPOTHESIS_STORAGE_DIRECTORY" not in os.environ and not hasattr(config, "workerinput"):
+        # One hypothesis storage for every run the tests start (the workers and each process inherit it): the runs
+        # have no example database, and its caches would otherwise be built afresh in each run's own directory,
+        # the Unicode table alone 1.5 s of CPU a process.
+        os.environ["HYPOTHESIS_STORAGE_DIRECTORY"] = STORAGE[0] = tempfile.mkdtemp(prefix="fc-contract-tests-")
     if getattr(config.option, "dist", "no") == "load":  # -n alone: work stealing instead of load scheduling
         # Load scheduling queues a quarter of the tests on the workers up front: a worker slowed by long tests
         # still owns its queue while the others idle (one worker alone for the last 27 s, measured); with work
         # stealing an idle worker takes from a busy one's queue.
         config.option.dist = "worksteal"
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    if STORAGE[0]:
+        shutil.rmtree(STORAGE[0], ignore_errors=True)
+        os.environ.pop("HYPOTHESIS_STORAGE_DIRECTORY", None)
+        STORAGE[0] = ""
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

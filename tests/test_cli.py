@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 
+from fc_contract.cli import main as cli_main
 from fc_contract.cli.main import main
 from fc_contract.fake import seed_store
 from fc_contract.fake.faults import Fault, Faulty, build
@@ -38,23 +39,39 @@ def installed(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     return target
 
 
-def _env(installed: Path) -> dict[str, str]:
+def _env(installed: Path, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("FC_CONTRACT_", "PYTEST_"))}
-    return {**env, "PYTHONPATH": str(installed), "CI": "1"}
+    return {**env, "PYTHONPATH": str(installed), "CI": "1", **extra}
 
 
-def cli(installed: Path, *args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+def cli(installed: Path, *args: str, cwd: Path, **env: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([str(installed / "bin" / "fc-contract"), *args], cwd=cwd, capture_output=True, text=True,
-                          timeout=300, env=_env(installed))
+                          timeout=300, env=_env(installed, **env))
 
 
-def test_exit_0_when_every_clause_passes(installed: Path, tmp_path: Path) -> None:
-    result = cli(installed, "replay", cwd=tmp_path)
+def test_exit_0_when_every_clause_passes(installed: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("HYPOTHESIS_STORAGE_DIRECTORY", raising=False)  # the tests' shared one (tests/conftest.py)
+    cache = tmp_path / "cache"
+    result = cli(installed, "replay", cwd=tmp_path, XDG_CACHE_HOME=str(cache))
     assert result.returncode == 0, result.stdout + result.stderr
     assert [m[0] for m in CLAUSE_ROW.findall(result.stdout) if not m[0].startswith("sdk.")] == sorted(ORDER)
     assert f"fc_contract{os.sep}cassettes" not in result.stderr
     assert result.stdout.rstrip().splitlines()[-1].startswith("PASSED: "), result.stdout  # the verdict, last
-    assert not (tmp_path / ".hypothesis").exists()  # hypothesis's storage is the run's own, and gone
+    assert not (tmp_path / ".hypothesis").exists()  # hypothesis's storage is not the working directory
+    stored = {p.name for p in (cache / "fc-contract" / "hypothesis").iterdir()}
+    assert "unicode_data" in stored, stored  # its caches
+    assert "examples" not in stored, stored  # and no example database
+
+
+def test_without_a_cache_directory_hypothesis_storage_is_the_runs_own(tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    unwritable = tmp_path / "a-file"
+    unwritable.write_text("")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(unwritable))
+    monkeypatch.setattr(sys, "platform", "linux")
+    assert cli_main._user_cache() is None
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    assert cli_main._user_cache() == tmp_path / "cache" / "fc-contract" / "hypothesis"
 
 
 @pytest.mark.parametrize(("option", "said"), [("--fc-bogus=1", "unknown option --fc-bogus"),
