@@ -7,6 +7,7 @@ import json
 
 from fc_contract.cassettes.format import Interaction
 from fc_contract.sdk import aio
+from fc_contract.sdk.adapters import Sent
 
 _original = aio.Stand.serve
 
@@ -19,7 +20,7 @@ def _without_qualifier(item: Interaction) -> Interaction:
     return dataclasses.replace(item, body=json.dumps({**body, "configs": configs}).encode())
 
 
-def _lossy(stand: aio.Stand, interactions: list[Interaction]) -> list[aio.Sent]:
+def _lossy(stand: aio.Stand, interactions: list[Interaction]) -> list[Sent]:
     return _original(stand, [_without_qualifier(i) for i in interactions])
 
 

@@ -8,17 +8,18 @@ import json
 from datetime import datetime
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import jsonschema_rs
 import yaml
-from openapi_schema_validator import OAS30Validator
-from referencing import Registry, Resource
-from referencing.jsonschema import DRAFT4
 
 from fc_contract.http.api import LIST_OPERATION, is_list_call
 from fc_contract.http.exchange import Exchange, ShapeReport
 from fc_contract.settings import SPEC_PATH
+
+if TYPE_CHECKING:
+    from openapi_schema_validator import OAS30Validator
+    from referencing import Registry
 
 DATE_FIELDS = ("createdTime", "lastModifiedTime")
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml where PyYAML has it: the description in 3 ms, not 25
@@ -68,8 +69,7 @@ class Spec:
     def __init__(self, path: Path = SPEC_PATH) -> None:
         self.path = path
         self.document: dict[str, Any] = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER)
-        resource = Resource.from_contents(self.document, default_specification=DRAFT4)
-        self._registry: Registry[Any] = Registry().with_resource("urn:fc-spec", resource)
+        self._registry: Registry[Any] | None = None  # the OpenAPI validator's, made when a response breaks a schema
         definitions = _to_json_schema(self.document["components"]["schemas"])
         # Compiled once: a quick yes for the common case; a no is explained by the OpenAPI validator.
         self._compiled = {name: jsonschema_rs.Draft7Validator({"$ref": f"#/definitions/{name}",
@@ -84,6 +84,14 @@ class Spec:
         return dict(self.document["components"]["schemas"][name])
 
     def _validator(self, name: str) -> OAS30Validator:
+        # Imported for the first response that breaks the description: with pydantic, 0.14 s of every run's start.
+        from openapi_schema_validator import OAS30Validator
+        from referencing import Registry, Resource
+        from referencing.jsonschema import DRAFT4
+
+        if self._registry is None:
+            resource = Resource.from_contents(self.document, default_specification=DRAFT4)
+            self._registry = Registry().with_resource("urn:fc-spec", resource)
         return OAS30Validator({"$ref": f"urn:fc-spec#/components/schemas/{name}"}, registry=self._registry)
 
     def inspect(self, exchange: Exchange) -> None:

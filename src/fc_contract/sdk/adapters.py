@@ -10,12 +10,22 @@ from typing import Any
 
 from packaging.specifiers import SpecifierSet
 from packaging.version import InvalidVersion, Version
+from requests.structures import CaseInsensitiveDict
 
 ENDPOINT_HOST = "fc-contract.invalid"  # the replay base; responses answers for it, nothing resolves it
 KEY_ID, KEY_SECRET = "replay-access-key-id", "replay-access-key-secret"
 FC_HEADER_FIELDS = {"X-Fc-Account-Id": "x_fc_account_id", "X-Fc-Code-Checksum": "x_fc_code_checksum",
                     "X-Fc-Date": "x_fc_date", "X-Fc-Invocation-Type": "x_fc_invocation_type",
                     "X-Fc-Log-Type": "x_fc_log_type", "X-Fc-Trace-Id": "x_fc_trace_id"}
+
+
+class Sent:
+    """What an SDK sent: method, URL and headers (looked up in any case), whichever HTTP library sent it."""
+
+    def __init__(self, method: str, url: str, headers: Any) -> None:
+        self.method, self.url = method, url
+        self.headers: CaseInsensitiveDict[str] = CaseInsensitiveDict(
+            {str(k): str(v) for k, v in dict(headers or {}).items()})
 
 
 @dataclass

@@ -13,10 +13,10 @@ from unittest.mock import patch
 
 import aiohttp
 from aioresponses import aioresponses
-from requests.structures import CaseInsensitiveDict
 
 from fc_contract.cassettes.format import Interaction
 from fc_contract.cassettes.replay import MISSED
+from fc_contract.sdk.adapters import Sent
 
 _NEEDS_WRITER = "stream_writer" in inspect.signature(aiohttp.ClientResponse.__init__).parameters
 
@@ -44,15 +44,6 @@ class _Response(aiohttp.ClientResponse):
         if "loop" in kwargs:
             kwargs["loop"] = _QuietLoop(kwargs["loop"])
         super().__init__(*args, **kwargs)
-
-
-class Sent:
-    """What an SDK sent: method, URL and headers (looked up in any case), whichever HTTP library sent it."""
-
-    def __init__(self, method: str, url: str, headers: Any) -> None:
-        self.method, self.url = method, url
-        self.headers: CaseInsensitiveDict[str] = CaseInsensitiveDict(
-            {str(k): str(v) for k, v in dict(headers or {}).items()})
 
 
 class _LoadedOnce(ssl.SSLContext):

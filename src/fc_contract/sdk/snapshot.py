@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
-from fc_contract.sdk.aio import Sent
+from fc_contract.sdk.adapters import Sent
 from fc_contract.sdk.replay import Call
 
 FORMAT = 1
