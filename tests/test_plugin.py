@@ -242,3 +242,23 @@ def test_mine(fc):
     assert "/functions/my-function/" in fc.page().url
 ''')
     pytester.runpytest("tests/contract/test_mine.py", "--fc-target=fake").assert_outcomes(passed=1)
+
+
+def test_a_chosen_clause_leaves_the_other_clause_modules_unimported(pytester: pytest.Pytester) -> None:
+    """--fc-clause and --fc-skip-clause leave a module out before importing it: a one-clause run does not pay for
+    schema.fuzz's generated cases. A module whose clause is chosen is imported (here, one that cannot be)."""
+    copy = pytester.path / "contracts"
+    shutil.copytree(ROOT / "contracts", copy, ignore=shutil.ignore_patterns("__pycache__"))
+    fuzz = copy / "test_schema_fuzz.py"
+    fuzz.write_text(fuzz.read_text(encoding="utf-8") + "\nraise RuntimeError('imported')\n", encoding="utf-8")
+    pytester.makeini("[pytest]\n")
+    common = ("contracts", "-p", "no:cacheprovider", f"--fc-cassettes={ROOT / 'cassettes'}")
+    for choice in ("--fc-clause=errors", "--fc-skip-clause=schema.fuzz,sdk,pagination,state,limit,response"):
+        result = pytester.runpytest(*common, choice)
+        assert result.ret == 0, (choice, result.outlines[-5:])
+        assert "RuntimeError" not in result.stdout.str(), choice
+        # and the cassettes of the clauses left out are not stale for it: their requests were not asked for
+        assert "now sends other requests" not in result.stdout.str(), choice
+    result = pytester.runpytest(*common, "--fc-clause=errors,schema.fuzz")
+    assert result.ret != 0
+    assert "RuntimeError: imported" in result.stdout.str()

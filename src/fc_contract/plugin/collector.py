@@ -25,6 +25,7 @@ class Collector:
         self.ended: set[str] = set()
         self.ours: set[str] = set()  # deselected by this plugin (profile, target): not a partial run
         self.deselected = 0  # clause tests deselected by the user (-k, -m, --deselect)
+        self.left_out: dict[str, set[str]] = {}  # clause modules --fc-clause left out uncollected: name, clauses
         self.missing: list[str] = []  # clause modules of the contracts directory that were not collected
 
     @property

@@ -22,7 +22,7 @@ from fc_contract.plugin.fixtures import fc_target
 from fc_contract.plugin.options import add_options, settings_from_config
 from fc_contract.report import html, json_results, junit, markdown, terminal
 from fc_contract.run import profiles
-from fc_contract.run.catalogue import UnknownClause, chosen
+from fc_contract.run.catalogue import UnknownClause, catalogue, chosen, module_clauses
 from fc_contract.run.engine import Raised, Run
 from fc_contract.run.results import Ending, Failure
 from fc_contract.run.targets import Target, TargetError
@@ -89,6 +89,30 @@ def pytest_make_collect_report(collector: pytest.Collector) -> Generator[None, o
         return (yield)
 
 
+def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
+    """Leave out, unimported, a clause module whose every clause --fc-clause or --fc-skip-clause leaves out (a
+    one-clause run does not build schema.fuzz's cases); in doubt (a clause id not literal, a name no clause of its
+    directory has), collect it, and pytest_collection_modifyitems decides."""
+    settings = _run(config).settings
+    if not (settings.clause or settings.skip_clause) or collection_path.suffix != ".py" \
+            or not collection_path.name.startswith("test_") or not _is_contract_module(collection_path):
+        return None
+    folder, ids = _description_dir(collection_path), module_clauses(collection_path)
+    if folder is None or not ids:
+        return None
+    known = config.stash.setdefault(stash.KEPT, {})
+    if folder not in known:
+        try:
+            known[folder] = chosen(sorted(c.id for c in catalogue(folder)), settings.clause, settings.skip_clause)
+        except UnknownClause:
+            known[folder] = None
+    kept = known[folder]
+    if kept is None or ids & kept:
+        return None
+    config.stash[stash.COLLECTOR].left_out[collection_path.name] = ids
+    return True
+
+
 @functools.cache
 def _is_contract_module(path: Path) -> bool:
     """A clause module: it uses fc_contract, and a description lies beside it (or one level up) or it makes a Clause.
@@ -132,7 +156,9 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 def _choose_clauses(config: pytest.Config, items: list[pytest.Item], clause: str, skip_clause: str) -> None:
     """--fc-clause and --fc-skip-clause, over the clauses collected; a name none of them has is a usage error."""
     try:
-        kept = chosen(sorted({_clause(i) for i in items if i.get_closest_marker("fc_clause")}), clause, skip_clause)
+        left_out = config.stash[stash.COLLECTOR].left_out.values()
+        known = {_clause(i) for i in items if i.get_closest_marker("fc_clause")}.union(*left_out)
+        kept = chosen(sorted(known), clause, skip_clause)
     except UnknownClause as exc:
         raise pytest.UsageError(str(exc)) from None
     _deselect(config, items, [i for i in items if i.get_closest_marker("fc_clause") and _clause(i) not in kept])
@@ -162,7 +188,8 @@ def pytest_collection_finish(session: pytest.Session) -> None:
         collector = session.config.stash[stash.COLLECTOR]
         clauses = [item for item in session.items if item.get_closest_marker("fc_clause")]
         run.planned = {item.nodeid: _clause(item) for item in clauses}
-        collected = {Path(item.path).name for item in clauses} | {Path(i.split("::")[0]).name for i in collector.ours}
+        collected = ({Path(item.path).name for item in clauses} | {Path(i.split("::")[0]).name for i in collector.ours}
+                     | set(collector.left_out))
         collector.missing = sorted(p.name for p in contracts.glob("test_*.py")
                                    if p.name not in collected and _is_contract_module(p))
     if session.config.option.collectonly:

@@ -41,6 +41,21 @@ def catalogue(directory: Path) -> list[ClauseInfo]:
     return sorted(found.values(), key=lambda c: c.id)
 
 
+def module_clauses(path: Path) -> set[str] | None:
+    """The ids of a module's `Clause(...)` calls, read and not imported; None when one is no literal, or unreadable."""
+    try:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+    except (OSError, SyntaxError, UnicodeDecodeError):
+        return None
+    ids: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "Clause":
+            if not (node.args and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)):
+                return None
+            ids.add(node.args[0].value)
+    return ids
+
+
 def chosen(known: list[str], clause: str, skip_clause: str) -> set[str]:
     """The clauses `--clause` and `--skip-clause` leave of `known`; a group (pagination) names each of its own.
 

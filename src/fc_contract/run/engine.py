@@ -200,10 +200,17 @@ class Run:
                 save_recording(contract, kind, described)
 
     def _stale(self, stale: dict[str, Staleness], complete: bool) -> list[str]:
-        """One warning per cassette whose clause now sends other requests than it holds (a partial run: misses only)."""
-        return [f"{cassette_path(self.settings.cassette_dir, clause).name}: the clause {clause} now sends other "
-                f"requests than were recorded ({how.describe(complete)}); re-record it with {flag('record')}"
-                for clause, how in stale.items() if clause and how.stale(complete)]
+        """One warning per cassette whose clause now sends other requests than it holds (misses only, for a partial
+        run or a clause the run did not choose: its recordings were not asked for)."""
+        ran = set(self.planned.values())
+        warnings = []
+        for clause, how in stale.items():
+            whole = complete and clause in ran
+            if clause and how.stale(whole):
+                warnings.append(f"{cassette_path(self.settings.cassette_dir, clause).name}: the clause {clause} now "
+                                f"sends other requests than were recorded ({how.describe(whole)}); re-record it with "
+                                f"{flag('record')}")
+        return warnings
 
     def _clean_up_writes(self, contract: Contract) -> None:
         """Delete what a write clause created and could not delete itself (an interrupted run); say what was done."""
