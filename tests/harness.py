@@ -7,6 +7,7 @@ import io
 import json
 import sys
 import xml.etree.ElementTree as ET
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -76,12 +77,14 @@ class _Keep:
         self.run = config.stash.get(RUN, None)
 
 
-def run_in_process(*args: str, junit: Path | None = None, app: WSGIApp | None = None) -> Verdict:
-    """`pytest contracts ARGS` in this process: no interpreter start-up, and the run's typed results kept.
+def run_in_process(*args: str, junit: Path | None = None, app: WSGIApp | None = None, path: Path = CONTRACTS,
+                   plugins: Sequence[object] = ()) -> Verdict:
+    """`pytest PATH ARGS` (the contracts) in this process: no interpreter start-up, and the run's typed results kept.
 
     With `app`, the target URL's requests go to that WSGI app through a requests adapter (no socket, no thread).
+    `plugins` are objects that undo what they change when the run ends (sdk_faults.py).
 
-    For what must not leak into later runs (plugins that patch modules, -n), run it in a subprocess instead.
+    For what must not leak into later runs (plugin modules that patch at import, -n), run it in a subprocess instead.
     """
     bad = [a for i, a in enumerate(args) if a == "-n" or (i > 0 and args[i - 1] == "-p" and not a.startswith("no:"))]
     if bad:
@@ -90,7 +93,7 @@ def run_in_process(*args: str, junit: Path | None = None, app: WSGIApp | None = 
     junit_args = [f"--junitxml={junit}"] if junit is not None else []
     try:
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
-            code = pytest.main([str(CONTRACTS), *INPROCESS, "-rfs", "-q", *junit_args, *args], plugins=[keep])
+            code = pytest.main([str(path), *INPROCESS, "-rfs", "-q", *junit_args, *args], plugins=[keep, *plugins])
     finally:  # the clause modules afresh for the next run, as a process of its own would import them
         for name in [m for m in sys.modules if m == "contracts" or m.startswith("contracts.")]:
             del sys.modules[name]

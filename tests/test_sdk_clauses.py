@@ -2,28 +2,29 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import pytest
 
-from harness import ROOT, Verdict
+import sdk_faults
+from harness import ROOT, Verdict, run_in_process
 
-PLUGINS = ROOT / "tests" / "plugins"
+SDK_CLAUSES = ROOT / "contracts" / "sdk"
 
 
 @pytest.fixture
-def run_sdk(pytester: pytest.Pytester, monkeypatch: pytest.MonkeyPatch) -> Callable[..., Verdict]:
-    monkeypatch.setenv("PYTHONPATH", str(PLUGINS))
+def run_sdk(in_tmp: Path) -> Callable[..., Verdict]:
+    """The SDK clauses in this process, with the SDK faults given (sdk_faults.py) for that run only."""
+    runs = itertools.count()
 
-    def run(*args: str) -> Verdict:
-        junit = pytester.path / "junit.xml"
-        result = pytester.runpytest_subprocess(str(ROOT / "contracts" / "sdk"), "-p", "no:cacheprovider", "-rfsxX",
-                                               f"--junitxml={junit}", *args, timeout=120)
-        return Verdict(int(result.ret), "\n".join(result.outlines + result.errlines), junit)
+    def run(*args: str, faults: Sequence[object] = ()) -> Verdict:
+        return run_in_process("-rfsxX", *args, junit=in_tmp / f"junit-{next(runs)}.xml", path=SDK_CLAUSES,
+                              plugins=faults)
 
     return run
 
@@ -45,7 +46,7 @@ def test_both_sdks_pass_offline_with_their_known_defects(run_sdk: Callable[..., 
 
 
 def test_an_sdk_that_loses_a_field_fails_sdk_parsing(run_sdk: Callable[..., Verdict]) -> None:
-    verdict = run_sdk("-p", "sdk_drops_field")
+    verdict = run_sdk(faults=[sdk_faults.drops_field()])
     assert verdict.exit_code == 1
     assert verdict.failed_clauses == {"sdk.parsing"}
     assert "qualifier: recorded" in verdict.output
@@ -83,7 +84,7 @@ def test_a_fixed_defect_turns_the_run_red(pytester: pytest.Pytester) -> None:
 
 def test_an_async_path_that_loses_a_field_fails_sdk_parsing(run_sdk: Callable[..., Verdict]) -> None:
     """aioresponses hands the async call a body without `qualifier`; the sync calls get the recording."""
-    verdict = run_sdk("-p", "sdk_async_drops_field")
+    verdict = run_sdk(faults=[sdk_faults.async_drops_field()])
     assert verdict.exit_code == 1, verdict.output
     assert verdict.failed_clauses == {"sdk.parsing"}
     assert len(verdict.failures()) == 1, verdict.output
@@ -108,7 +109,7 @@ def test_a_snapshot_diffed_against_itself_is_empty(run_sdk: Callable[..., Verdic
 def test_a_renamed_model_field_is_the_only_difference(run_sdk: Callable[..., Verdict], tmp_path: Path) -> None:
     snapshot = tmp_path / "snapshot.json"
     assert run_sdk("-k", "baseline", f"--fc-sdk-snapshot={snapshot}").exit_code == 0
-    verdict = run_sdk("-k", "baseline", "-p", "sdk_renames_field", f"--fc-sdk-baseline={snapshot}")
+    verdict = run_sdk("-k", "baseline", f"--fc-sdk-baseline={snapshot}", faults=[sdk_faults.renames_field()])
     assert verdict.exit_code == 1, verdict.output
     assert verdict.failed_clauses == {"sdk.baseline"}
     listed = verdict.output.split(f"SDK diff against {snapshot}: ")[1].split("\n")
@@ -118,8 +119,8 @@ def test_a_renamed_model_field_is_the_only_difference(run_sdk: Callable[..., Ver
     assert fields == {"configs[*].statefulInvocation", "configs[*].stateful"}, lines
     assert all(line.startswith("alibabacloud-fc-open20210406 2.0.12 → 2.0.12: ") for line in lines), lines
     assert "configs[*].stateful now a boolean (was absent)" in verdict.output
-    allowed = run_sdk("-k", "baseline", "-p", "sdk_renames_field", f"--fc-sdk-baseline={snapshot}",
-                      "--fc-sdk-baseline-allow")
+    allowed = run_sdk("-k", "baseline", f"--fc-sdk-baseline={snapshot}", "--fc-sdk-baseline-allow",
+                      faults=[sdk_faults.renames_field()])
     assert allowed.exit_code == 0, allowed.output
     assert f"SDK diff against {snapshot}: {count} differences" in allowed.output
 
@@ -152,7 +153,7 @@ def test_a_defect_outside_the_versions_it_was_seen_in_fails(pytester: pytest.Pyt
 
 
 def test_a_missing_sdk_is_skipped_with_the_reason(run_sdk: Callable[..., Verdict]) -> None:
-    verdict = run_sdk("-p", "sdk_missing")
+    verdict = run_sdk(faults=[sdk_faults.missing()])
     assert verdict.exit_code == 0
     assert "aliyun-fc2 is not installed" in verdict.output
     assert "pip install 'aliyun-fc2' or the test extra" in verdict.output
