@@ -9,7 +9,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import pytest
@@ -95,14 +95,14 @@ def run_contracts(in_tmp: Path, session_server: Server) -> Callable[..., Verdict
     """
     runs = itertools.count()
 
-    def run(*args: str) -> Verdict:
+    def run(*args: str, plugins: Sequence[object] = ()) -> Verdict:
         given = [a.removeprefix("--junitxml=") for a in args if a.startswith("--junitxml=")]
         junit = Path(given[-1]) if given else in_tmp / f"junit-{next(runs)}.xml"
         app = session_server.app
         in_process = isinstance(app, FakeFC) or (isinstance(app, Faulty) and not app.needs_socket)
         aimed = f"--fc-target={session_server.url}" in args and in_process
         return run_in_process(*[a for a in args if not a.startswith("--junitxml=")], junit=junit,
-                              app=session_server.app if aimed else None)
+                              app=session_server.app if aimed else None, plugins=plugins)
 
     return run
 

@@ -1,5 +1,6 @@
-"""Faults of an official SDK, as plugins of one in-process run (harness.run_in_process): each patches the SDK or
-the replay when the run is configured and puts it back when the run ends, so the next run gets the SDK as shipped."""
+"""Plugins of one in-process run (harness.run_in_process) that change what it runs on: each patches when the run is
+configured and puts back when the run ends, so that the next run gets everything as shipped. Here the faults of an
+official SDK; test_budget.py counts sleeps with a Patch."""
 
 from __future__ import annotations
 

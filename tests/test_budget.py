@@ -12,10 +12,9 @@ import pytest
 from fc_contract.fake import seed_store
 from fc_contract.fake.faults import Fault, Faulty, build
 from fc_contract.fake.server import Server
-from harness import ROOT, Verdict
+from harness import Verdict
+from sdk_faults import Patch
 from variants import Throttles, ThrottlesGrowing
-
-PLUGINS = ROOT / "tests" / "plugins"
 
 Run = Callable[..., Verdict]
 MARGIN = 8.0  # pytest's start-up and one request past the deadline (timeouts of 1 s)
@@ -89,19 +88,34 @@ def test_throttling_every_fourth_request_still_passes(server: Server, run_contra
     assert re.search(r"spent \d+\.\d s, \d+ requests, \d+ retries that waited 0\.0 s", verdict.output)
 
 
-def test_replay_waits_out_no_recorded_retry(released: Server, run_contracts_in_subprocess: Run, tmp_path: Path,
-                                            monkeypatch: pytest.MonkeyPatch) -> None:
+class CountsSleeps(Patch):
+    """time.sleep for one run, keeping the sleeps of a second or more."""
+
+    def __init__(self) -> None:
+        self.long: list[float] = []
+        super().__init__(time, "sleep", self._counting)
+
+    def _counting(self, original: Callable[[float], None]) -> Callable[[float], None]:
+        def sleep(seconds: float) -> None:
+            if seconds >= 1.0:
+                self.long.append(seconds)
+            original(seconds)
+        return sleep
+
+
+def test_replay_waits_out_no_recorded_retry(released: Server, run_contracts: Run, tmp_path: Path) -> None:
     """The recording slept through Retry-After; its replay sends the retries at once (counted, not timed)."""
-    monkeypatch.setenv("PYTHONPATH", str(PLUGINS))
     released.app = build(seed_store(45), [Fault.parse("throttle:1@100")])
-    recorded = run_contracts_in_subprocess(f"--fc-target={released.url}", "--fc-record",
-                                           f"--fc-cassettes={tmp_path}", "-p", "count_sleeps")
+    sleeps = CountsSleeps()
+    recorded = run_contracts(f"--fc-target={released.url}", "--fc-record", f"--fc-cassettes={tmp_path}",
+                             plugins=[sleeps])
     assert recorded.exit_code == 0, recorded.output
     waited = re.search(r"retries that waited (\d+\.\d) s", recorded.output)
     assert waited is not None, recorded.output
     assert float(waited[1]) >= 3.0, recorded.output
-    assert re.search(r"long sleeps: [1-9]", recorded.output), recorded.output
-    replayed = run_contracts_in_subprocess(f"--fc-cassettes={tmp_path}", "-p", "count_sleeps")
+    assert sleeps.long, recorded.output
+    sleeps = CountsSleeps()
+    replayed = run_contracts(f"--fc-cassettes={tmp_path}", plugins=[sleeps])
     assert replayed.exit_code == 0, replayed.output
     assert re.search(r"\d+ retries that waited \d+\.\d s", replayed.output)
-    assert "long sleeps: 0 (0.0 s)" in replayed.output, replayed.output
+    assert sleeps.long == [], replayed.output
