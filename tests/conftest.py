@@ -134,10 +134,15 @@ def run_contracts_in_subprocess(pytester: pytest.Pytester) -> Callable[..., Verd
     return run
 
 
+def _shared(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Path:
+    """The run's directory every pytest-xdist worker sees (each worker's basetemp is one below it)."""
+    return tmp_path_factory.getbasetemp() if worker_id == "master" else tmp_path_factory.getbasetemp().parent
+
+
 @pytest.fixture(scope="session")
 def wheel(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Path:
     """fc-contract built as a wheel, once a run: the first pytest-xdist worker to need it builds it for all."""
-    shared = tmp_path_factory.getbasetemp() if worker_id == "master" else tmp_path_factory.getbasetemp().parent
+    shared = _shared(tmp_path_factory, worker_id)
     out = shared / "wheel"
     with (shared / "wheel.lock").open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
@@ -145,3 +150,21 @@ def wheel(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Path:
             subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", str(ROOT), "--no-deps",
                             "--no-build-isolation", "-w", str(out)], check=True, capture_output=True, timeout=300)
     return next(out.glob("fc_contract-*.whl"))
+
+
+@pytest.fixture(scope="session")
+def installed(wheel: Path, tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Path:
+    """The wheel installed on its own (`pip install --no-deps --target`, its console script included), outside this
+    clone: once a run, for every worker."""
+    shared = _shared(tmp_path_factory, worker_id)
+    target = shared / "site"
+    with (shared / "site.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not target.is_dir():
+            partial = shared / "site.partial"
+            shutil.rmtree(partial, ignore_errors=True)
+            subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target", str(partial),
+                            str(wheel)], check=True, capture_output=True, timeout=300)
+            partial.rename(target)
+    assert (target / "bin" / "fc-contract").is_file()
+    return target

@@ -29,16 +29,6 @@ ORDER = ["errors", "limit.bounds", "pagination.consistency", "pagination.termina
          "schema.fuzz", "state.writes", "response.shape"]  # collection order; response.shape ends fc_after_all
 
 
-@pytest.fixture(scope="module")
-def installed(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The wheel installed on its own (its console script included), outside this clone."""
-    target = tmp_path_factory.mktemp("cli-site")
-    subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target", str(target), str(wheel)],
-                   check=True, capture_output=True, timeout=300)
-    assert (target / "bin" / "fc-contract").is_file()
-    return target
-
-
 def _env(installed: Path, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("FC_CONTRACT_", "PYTEST_"))}
     return {**env, "PYTHONPATH": str(installed), "CI": "1", **extra}
