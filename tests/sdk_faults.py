@@ -5,6 +5,7 @@ official SDK; test_budget.py counts sleeps with a Patch."""
 from __future__ import annotations
 
 import dataclasses
+import importlib.metadata
 import json
 import sys
 from collections.abc import Callable
@@ -99,6 +100,18 @@ def async_drops_field() -> Patch:
     return Patch(aio.Stand, "serve", lossy)
 
 
-def missing() -> Unimportable:
-    """aliyun-fc2 cannot be imported."""
+def unimportable() -> Unimportable:
+    """aliyun-fc2 is installed, but its module cannot be imported (as with a dependency too old for it)."""
     return Unimportable("fc2")
+
+
+def missing() -> list[object]:
+    """aliyun-fc2 is not installed: neither its module nor its distribution is there."""
+    def version(original: Callable[[str], str]) -> Callable[[str], str]:
+        def without(distribution: str) -> str:
+            if distribution == "aliyun-fc2":
+                raise importlib.metadata.PackageNotFoundError(distribution)
+            return original(distribution)
+        return without
+
+    return [Unimportable("fc2"), Patch(importlib.metadata, "version", version)]

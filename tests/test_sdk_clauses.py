@@ -153,7 +153,15 @@ def test_a_defect_outside_the_versions_it_was_seen_in_fails(pytester: pytest.Pyt
 
 
 def test_a_missing_sdk_is_skipped_with_the_reason(run_sdk: Callable[..., Verdict]) -> None:
-    verdict = run_sdk(faults=[sdk_faults.missing()])
+    verdict = run_sdk(faults=sdk_faults.missing())
     assert verdict.exit_code == 0
     assert "aliyun-fc2 is not installed" in verdict.output
     assert "pip install 'aliyun-fc2' or the test extra" in verdict.output
+
+
+def test_an_installed_sdk_that_cannot_be_imported_is_skipped_saying_so(run_sdk: Callable[..., Verdict]) -> None:
+    """As a candidate installed with --no-deps that needs newer dependencies (README, the SDK upgrade)."""
+    verdict = run_sdk(faults=[sdk_faults.unimportable()])
+    assert verdict.exit_code == 0
+    assert "aliyun-fc2 2.5.2 cannot be imported: " in verdict.output, verdict.output
+    assert "aliyun-fc2 is not installed" not in verdict.output

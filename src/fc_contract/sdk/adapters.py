@@ -67,6 +67,14 @@ def _version(distribution: str) -> str:
     return importlib.metadata.version(distribution)
 
 
+def _installed(distribution: str) -> bool:
+    try:
+        _version(distribution)
+    except importlib.metadata.PackageNotFoundError:
+        return False
+    return True
+
+
 # The versions each defect was seen in, by `nox -s sdk` over every published version on 2026-11-27 (README,
 # "Every SDK version, side by side"): a version outside the range is expected to be free of it. Of
 # alibabacloud-fc-open20210406, 1.0.0 to 1.0.4 lack the call the adapter makes, 1.0.5 to 1.0.10 and 2.0.12 have
@@ -255,6 +263,8 @@ def load(name: str) -> Sdk | str:
     except Unsupported as exc:
         return str(exc)
     except ImportError as exc:
+        if _installed(name):  # the SDK is there, one of its imports is not (a dependency too old or missing)
+            return f"{name} {_version(name)} cannot be imported: {exc}"
         return f"{name} is not installed ({exc.name}); pip install '{name}' or the test extra"
     except importlib.metadata.PackageNotFoundError:
         return f"{name} is not installed; pip install '{name}' or the test extra"
