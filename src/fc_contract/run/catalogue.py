@@ -27,33 +27,38 @@ def catalogue(directory: Path) -> list[ClauseInfo]:
     """Every `Clause("id")` of the test modules under `directory`, by id."""
     found: dict[str, ClauseInfo] = {}
     for path in sorted(directory.rglob("test_*.py")):
-        try:
-            tree = ast.parse(path.read_text(encoding="utf-8"))
-        except (OSError, SyntaxError, UnicodeDecodeError):
+        tree = _parsed(path)
+        if tree is None:
             continue  # pytest reports a module it cannot import; the catalogue only lists
         doc = (ast.get_docstring(tree) or "").strip().splitlines()
-        for node in ast.walk(tree):
-            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "Clause"
-                    and node.args and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)):
-                clause = node.args[0].value
-                purpose = doc[0].removeprefix(f"{clause}:").strip() if doc else ""
-                found.setdefault(clause, ClauseInfo(clause, purpose, path))
+        for clause in (c for c in _clause_ids(tree) if c is not None):
+            purpose = doc[0].removeprefix(f"{clause}:").strip() if doc else ""
+            found.setdefault(clause, ClauseInfo(clause, purpose, path))
     return sorted(found.values(), key=lambda c: c.id)
 
 
 def module_clauses(path: Path) -> set[str] | None:
     """The ids of a module's `Clause(...)` calls, read and not imported; None when one is no literal, or unreadable."""
+    tree = _parsed(path)
+    if tree is None:
+        return None
+    ids = _clause_ids(tree)
+    return None if None in ids else {c for c in ids if c is not None}
+
+
+def _parsed(path: Path) -> ast.Module | None:
     try:
-        tree = ast.parse(path.read_text(encoding="utf-8"))
+        return ast.parse(path.read_text(encoding="utf-8"))
     except (OSError, SyntaxError, UnicodeDecodeError):
         return None
-    ids: set[str] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "Clause":
-            if not (node.args and isinstance(node.args[0], ast.Constant) and isinstance(node.args[0].value, str)):
-                return None
-            ids.add(node.args[0].value)
-    return ids
+
+
+def _clause_ids(tree: ast.Module) -> list[str | None]:
+    """The id of each `Clause(...)` call in `tree`, in order; None for one whose id is no string literal."""
+    return [node.args[0].value if node.args and isinstance(node.args[0], ast.Constant)
+            and isinstance(node.args[0].value, str) else None
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "Clause"]
 
 
 def chosen(known: list[str], clause: str, skip_clause: str) -> set[str]:
