@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import itertools
 import os
@@ -139,13 +140,20 @@ def _shared(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Path:
     return tmp_path_factory.getbasetemp() if worker_id == "master" else tmp_path_factory.getbasetemp().parent
 
 
+@contextlib.contextmanager
+def _one_at_a_time(shared: Path, name: str) -> Iterator[None]:
+    """One worker at a time in the block: the first to need `name` makes it for all."""
+    with (shared / f"{name}.lock").open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
+
+
 @pytest.fixture(scope="session")
 def wheel(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Path:
     """fc-contract built as a wheel, once a run: the first pytest-xdist worker to need it builds it for all."""
     shared = _shared(tmp_path_factory, worker_id)
     out = shared / "wheel"
-    with (shared / "wheel.lock").open("w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
+    with _one_at_a_time(shared, "wheel"):
         if not any(out.glob("fc_contract-*.whl")):
             subprocess.run([sys.executable, "-m", "pip", "wheel", "-q", str(ROOT), "--no-deps",
                             "--no-build-isolation", "-w", str(out)], check=True, capture_output=True, timeout=300)
@@ -158,8 +166,7 @@ def installed(wheel: Path, tmp_path_factory: pytest.TempPathFactory, worker_id: 
     clone: once a run, for every worker."""
     shared = _shared(tmp_path_factory, worker_id)
     target = shared / "site"
-    with (shared / "site.lock").open("w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
+    with _one_at_a_time(shared, "site"):
         if not target.is_dir():
             partial = shared / "site.partial"
             shutil.rmtree(partial, ignore_errors=True)
