@@ -32,6 +32,9 @@ SHIPPED = ROOT / "cassettes"
 # Where a replay's point is a non-SDK clause, the SDK clauses stay out: they are half of a replay's time, and
 # tests/test_sdk_clauses.py replays the cassettes through the SDKs.
 NOT_SDK = "--fc-skip-clause=sdk"
+# libyaml where PyYAML has it, as fc-contract reads and writes cassettes: PyYAML's own takes 1.5 s each way for them.
+LOADER: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+DUMPER: type[yaml.SafeDumper] = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 
 
 @pytest.fixture
@@ -45,11 +48,11 @@ def copied(tmp_path: Path) -> Path:
 def _edit(directory: Path, change: Callable[[dict[str, Any]], bool]) -> int:
     """Apply `change` to every interaction of every cassette; returns how many it changed."""
     changed = 0
-    for path in directory.glob("*.yaml"):  # with libyaml where PyYAML has it: 1.5 s less each way for the cassettes
-        document = yaml.load(path.read_text(), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    for path in directory.glob("*.yaml"):
+        document = yaml.load(path.read_text(), Loader=LOADER)
         hits = sum(bool(change(interaction)) for interaction in document["interactions"])
         if hits:
-            path.write_text(yaml.dump(document, Dumper=getattr(yaml, "CSafeDumper", yaml.SafeDumper), sort_keys=False))
+            path.write_text(yaml.dump(document, Dumper=DUMPER, sort_keys=False))
             changed += hits
     return changed
 
@@ -279,8 +282,7 @@ HOSTILE_BODIES = [b"", b"{}", "line\u2028separator \u0085 next-line \ufeffbom".e
                   b'"quoted" \'single\' \\ back: colon # hash - dash', b"null", b"  leading and trailing  "]
 
 
-DUMPERS: list[type[yaml.SafeDumper]] = sorted({yaml.SafeDumper, getattr(yaml, "CSafeDumper", yaml.SafeDumper)},
-                                              key=lambda d: d.__name__)
+DUMPERS: list[type[yaml.SafeDumper]] = sorted({yaml.SafeDumper, DUMPER}, key=lambda d: d.__name__)
 
 
 @pytest.mark.parametrize("dumper", DUMPERS, ids=[d.__name__ for d in DUMPERS])
