@@ -56,6 +56,26 @@ def test_any_retry_after_is_a_delay(retry_after: str) -> None:
     assert 0 <= client.waited <= FAST.max_waiting
 
 
+def test_the_proxies_of_the_environment_and_the_session_are_used_as_requests_would(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Looked up once per host, not once a request: a proxy set in the environment, then NO_PROXY, still apply."""
+    with raw_server([http(headers=JSON, body=b'{"configs": []}')]) as proxy:
+        monkeypatch.setenv("HTTP_PROXY", proxy)
+        monkeypatch.delenv("NO_PROXY", raising=False)
+        monkeypatch.delenv("no_proxy", raising=False)
+        client = _client("http://fc-contract-target.invalid")
+        assert [client.list("s", "f").status for _ in range(2)] == [200, 200]  # .invalid resolves nowhere: proxied
+        monkeypatch.setenv("NO_PROXY", "fc-contract-target.invalid")
+        bypassed = _client("http://fc-contract-target.invalid").list("s", "f")
+        assert bypassed.status is None, bypassed.describe()
+        assert bypassed.error is not None
+        assert bypassed.error.startswith("connection failed")
+        monkeypatch.delenv("HTTP_PROXY")
+        session = _client("http://fc-contract-target.invalid").session
+        session.proxies = {"http": proxy}
+        assert Client("http://fc-contract-target.invalid", session, FAST).list("s", "f").status == 200
+
+
 @pytest.mark.parametrize("value", [" leading", "trailing\n", "é€ not latin-1", "a\rb"])
 def test_a_header_value_no_client_can_send_is_not_sent_not_raised(value: str) -> None:
     with raw_server([http(headers=JSON, body=b'{"configs": []}')]) as url:
