@@ -180,3 +180,16 @@ def test_the_compiled_validator_agrees_with_the_openapi_validator(data: Any) -> 
     for name in ("ListFunctionAsyncInvokeConfigsResponseBody", "Error"):
         explained = list(spec._validator(name).iter_errors(data))
         assert spec._compiled[name].is_valid(data) == (not explained), (name, data, explained[:1])
+
+
+def test_a_page_served_again_is_explained_the_same_from_what_was_kept() -> None:
+    spec = Spec()
+    body = b'{"configs": [{"qualifier": 1}], "nextToken": 2}'
+    first = spec.validate(200, {"Content-Type": "application/json", "X-Fc-Request-Id": "r"}, body)
+    first.problems.append("changed by its reader")
+    again = spec.validate(200, {"Content-Type": "application/json"}, body)
+    assert again.problems[0] == "header X-Fc-Request-Id is missing"
+    assert again.problems[1:] == first.problems[:-1], again.problems
+    assert len(again.problems) > 2, again.problems
+    assert spec.validate(200, {"Content-Type": "application/json", "X-Fc-Request-Id": "r"},
+                         b'{"configs": [], "nextToken": 2}').problems == ["nextToken: 2 is not of type 'string'"]

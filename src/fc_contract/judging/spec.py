@@ -24,6 +24,8 @@ if TYPE_CHECKING:
 DATE_FIELDS = ("createdTime", "lastModifiedTime")
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml where PyYAML has it: the description in 3 ms, not 25
 MAX_EXPLAINED = 20  # problems named per response: the first ones found bound the cost of a hostile body
+EXPLAINED_KEPT = 256  # explanations kept by body: a server that breaks the schema serves the same page again and again
+EXPLAINED_BODY = 64 * 1024  # ... for bodies up to this size
 
 
 def spec_hash(path: Path = SPEC_PATH) -> str:
@@ -70,6 +72,7 @@ class Spec:
         self.path = path
         self.document: dict[str, Any] = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER)
         self._registry: Registry[Any] | None = None  # the OpenAPI validator's, made when a response breaks a schema
+        self._explained: dict[tuple[str, bytes], list[str]] = {}
         definitions = _to_json_schema(self.document["components"]["schemas"])
         # Compiled once: a quick yes for the common case; a no is explained by the OpenAPI validator.
         self._compiled = {name: jsonschema_rs.Draft7Validator({"$ref": f"#/definitions/{name}",
@@ -128,17 +131,23 @@ class Spec:
             return report
         name = "ListFunctionAsyncInvokeConfigsResponseBody" if status == 200 else "Error"
         if not self._compiled[name].is_valid(data):
-            self._explain(name, data, report)
+            report.problems += self._explain(name, body, data)
         if status == 200 and isinstance(data, dict):
             self._check_page(data, report)
         return report
 
-    def _explain(self, name: str, data: Any, report: ShapeReport) -> None:
-        """Every way `data` breaks schema `name`, each naming its path."""
+    def _explain(self, name: str, body: bytes, data: Any) -> list[str]:
+        """Every way `data` (parsed from `body`) breaks schema `name`, each naming its path."""
+        if (name, body) in self._explained:
+            return list(self._explained[name, body])
         found = itertools.islice(self._validator(name).iter_errors(data), MAX_EXPLAINED)
+        problems = []
         for error in sorted(found, key=lambda e: list(e.absolute_path)):
             where = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in error.absolute_path) or "body"
-            report.problems.append(f"{where.lstrip('.')}: {error.message}")
+            problems.append(f"{where.lstrip('.')}: {error.message}")
+        if len(body) <= EXPLAINED_BODY and len(self._explained) < EXPLAINED_KEPT:
+            self._explained[name, body] = problems
+        return list(problems)
 
     def _check_page(self, data: dict[str, Any], report: ShapeReport) -> None:
         """What JSON Schema leaves out: ISO-8601 dates, and which fields are undocumented."""
