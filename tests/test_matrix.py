@@ -48,6 +48,17 @@ def test_consecutive_versions_are_diffed(tmp_path: Path) -> None:
     assert snapshot.compare(snapshot.load(tmp_path / "a"), snapshot.load(tmp_path / "a")) == []
 
 
+def test_a_snapshot_is_written_one_response_a_line_and_reads_back_as_it_was(tmp_path: Path) -> None:
+    data = json.loads(_snapshot(tmp_path / "a", "2.5.1", True).read_text())
+    data["sdks"]["alibabacloud-fc-open20210406"] = {"version": "2.0.12", "entries": []}
+    snapshot.write(tmp_path / "b", data)
+    assert snapshot.load(tmp_path / "b") == data
+    lines = (tmp_path / "b").read_text().splitlines()
+    assert [line for line in lines if '"request": ' in line] == [
+        "  " + json.dumps(entry, sort_keys=True) + "," * (n < 2) for n, entry in
+        enumerate(data["sdks"]["aliyun-fc2"]["entries"])]
+
+
 def test_the_nox_session_runs_offline_on_the_installed_versions(tmp_path: Path) -> None:
     nox = Path(sys.executable).with_name("nox")
     if not nox.exists():

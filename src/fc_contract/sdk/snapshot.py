@@ -65,13 +65,27 @@ def snapshot(replayed: dict[tuple[str, str, str], list[Call]]) -> dict[str, Any]
     return data
 
 
+def dumps(data: dict[str, Any]) -> str:
+    """The snapshot as JSON, one entry a line: a diff of two files is a line per response that differs.
+
+    Each line by json's C encoder: `indent=` takes the pure-Python one, 5 times slower on the megabytes of a
+    snapshot (about 1 s of every --fc-sdk-snapshot run).
+    """
+    sdks = ",\n".join(f" {json.dumps(name)}: {{\"entries\": [\n"
+                       + ",\n".join(f"  {json.dumps(entry, sort_keys=True)}" for entry in sdk["entries"])
+                       + f"\n ], \"version\": {json.dumps(sdk['version'])}}}"
+                       for name, sdk in sorted(data["sdks"].items()))
+    return f"{{\"format\": {json.dumps(data['format'])}, \"sdks\": {{\n{sdks}\n}}}}\n"
+
+
 def write(path: Path, data: dict[str, Any]) -> None:
     """Write the snapshot whole or not at all (a failed write keeps the old file)."""
+    text = dumps(data)
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as out:
-            json.dump(data, out, indent=1, sort_keys=True)
+            out.write(text)
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
