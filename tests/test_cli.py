@@ -93,6 +93,18 @@ def test_exit_1_when_a_clause_fails_with_its_first_failure_and_curl(installed: P
     assert "reproduce: curl -sS -i " in result.stdout.split("limit.bounds failed:")[1]
 
 
+def test_a_command_that_runs_nothing_imports_neither_pytest_nor_the_plugin(installed: Path, tmp_path: Path) -> None:
+    """--version, clauses, config and serve answer at once; a usage error exits as pytest's do."""
+    assert cli_main.USAGE == pytest.ExitCode.USAGE_ERROR
+    probe = ("import sys\nfrom fc_contract.cli.main import main\ntry:\n    main(sys.argv[1:])\n"
+             "except SystemExit:\n    pass\n"
+             "print(sorted(m for m in ('pytest', 'fc_contract.plugin') if m in sys.modules))")
+    for args in (["--version"], ["clauses"], ["config"], ["check", "fake", "--profile=huge"]):
+        shown = subprocess.run([sys.executable, "-c", probe, *args], cwd=tmp_path, capture_output=True, text=True,
+                               timeout=60, env=_env(installed))
+        assert shown.stdout.strip().splitlines()[-1] == "[]", (args, shown.stdout, shown.stderr)
+
+
 def test_exit_4_is_one_line_on_stderr(installed: Path, tmp_path: Path) -> None:
     for args in (["check", "not-a-url"], ["check", "fake", "--profile=huge"], ["replay", "--bogus"], [],
                  ["check", "fake", "--fc-max-pages", "many"]):  # an --fc-* option reaches the plugin
