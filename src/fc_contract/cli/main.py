@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     import pytest
 
 # pytest and the plugin are imported by the commands that run the suite only: --version, clauses, config, serve
-# and a usage error answer in 0.15 s, not 0.6.
+# and a usage error answer in 0.3 s, not 0.6.
 USAGE = 4  # pytest.ExitCode.USAGE_ERROR, as the plugin's own usage errors exit
 # CLI flag -> the plugin option it sets (None values are not passed: the environment and ini still apply)
 SUITE_OPTIONS = {name: "--fc-" + name.replace("_", "-") for name in (
