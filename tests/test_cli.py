@@ -98,7 +98,7 @@ def test_exit_1_when_a_clause_fails_with_its_first_failure_and_curl(installed: P
 
 
 def test_a_command_that_runs_nothing_imports_neither_pytest_nor_the_plugin(installed: Path, tmp_path: Path) -> None:
-    """--version, clauses, config and serve answer at once; a usage error exits as pytest's do."""
+    """--version, clauses, config and a usage error answer at once; the usage error exits as pytest's do."""
     assert cli_main.USAGE == pytest.ExitCode.USAGE_ERROR
     probe = ("import sys\nfrom fc_contract.cli.main import main\ntry:\n    main(sys.argv[1:])\n"
              "except SystemExit:\n    pass\n"

@@ -60,9 +60,10 @@ def test_the_proxies_of_the_environment_and_the_session_are_used_as_requests_wou
         monkeypatch: pytest.MonkeyPatch) -> None:
     """Looked up once per host, not once a request: a proxy set in the environment, then NO_PROXY, still apply."""
     with raw_server([http(headers=JSON, body=b'{"configs": []}')]) as proxy:
-        monkeypatch.setenv("HTTP_PROXY", proxy)
-        monkeypatch.delenv("NO_PROXY", raising=False)
-        monkeypatch.delenv("no_proxy", raising=False)
+        for name in ("HTTP_PROXY", "http_proxy"):  # the lower-case one wins where both are set
+            monkeypatch.setenv(name, proxy)
+        for name in ("NO_PROXY", "no_proxy"):
+            monkeypatch.delenv(name, raising=False)
         client = _client("http://fc-contract-target.invalid")
         assert [client.list("s", "f").status for _ in range(2)] == [200, 200]  # .invalid resolves nowhere: proxied
         monkeypatch.setenv("NO_PROXY", "fc-contract-target.invalid")
@@ -70,7 +71,8 @@ def test_the_proxies_of_the_environment_and_the_session_are_used_as_requests_wou
         assert bypassed.status is None, bypassed.describe()
         assert bypassed.error is not None
         assert bypassed.error.startswith("connection failed")
-        monkeypatch.delenv("HTTP_PROXY")
+        for name in ("HTTP_PROXY", "http_proxy", "NO_PROXY"):
+            monkeypatch.delenv(name)
         session = _client("http://fc-contract-target.invalid").session
         session.proxies = {"http": proxy}
         assert Client("http://fc-contract-target.invalid", session, FAST).list("s", "f").status == 200
