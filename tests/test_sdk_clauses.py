@@ -18,14 +18,18 @@ from harness import ROOT, Verdict, run_in_process
 SDK_CLAUSES = ROOT / "contracts" / "sdk"
 
 
+def _sdk_clauses(junit: Path, *args: str, faults: Sequence[object] = ()) -> Verdict:
+    """The SDK clauses in this process, with the SDK faults given (sdk_faults.py) for that run only."""
+    return run_in_process("-rfsxX", *args, junit=junit, path=SDK_CLAUSES, plugins=faults)
+
+
 @pytest.fixture
 def run_sdk(in_tmp: Path) -> Callable[..., Verdict]:
-    """The SDK clauses in this process, with the SDK faults given (sdk_faults.py) for that run only."""
+    """run_sdk(*options, faults=[...]): the SDK clauses run from the test's own directory."""
     runs = itertools.count()
 
     def run(*args: str, faults: Sequence[object] = ()) -> Verdict:
-        return run_in_process("-rfsxX", *args, junit=in_tmp / f"junit-{next(runs)}.xml", path=SDK_CLAUSES,
-                              plugins=faults)
+        return _sdk_clauses(in_tmp / f"junit-{next(runs)}.xml", *args, faults=faults)
 
     return run
 
@@ -100,8 +104,7 @@ def snapshot(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The SDKs in use, snapshotted once for the tests that diff against it (a replay of every recording)."""
     folder = tmp_path_factory.mktemp("snapshot")
     with contextlib.chdir(folder):
-        made = run_in_process("-rfsxX", "-k", "baseline", f"--fc-sdk-snapshot={folder / 'snapshot.json'}",
-                              junit=folder / "junit.xml", path=SDK_CLAUSES)
+        made = _sdk_clauses(folder / "junit.xml", "-k", "baseline", f"--fc-sdk-snapshot={folder / 'snapshot.json'}")
     assert made.exit_code == 0, made.output
     return folder / "snapshot.json"
 
