@@ -26,8 +26,13 @@ from harness import CONTRACTS, ROOT, Verdict, run_in_process
 # out last is the run's tail. Last the many short whole runs of the variants' matrix, which fill the workers evenly.
 LONGEST_FIRST = ("test_recipes", "test_fuzz_hostile", "test_budget", "test_good_citizen", "test_always_ends",
                  "test_hostile_runs", "test_packaging", "test_cassettes", "test_sdk_clauses", "test_cli",
-                 "test_matrix", "test_writes", "test_diff", "test_html", "test_live")
+                 "test_matrix", "test_writes", "test_diff", "test_html", "test_live",
+                 "test_variants.py::test_a_conforming_variant_passes[configs-10000]")  # among the variants, the tail
 SHORTEST_LAST = ("test_variants",)
+# Mostly waiting on purpose (timeouts, Retry-After sleeps, a server that never answers): under -n, one worker's
+# share starts with all of them, so that they wait while the other workers keep the cores busy. Dealt out in turn
+# with the other long tests, they came up on every worker at once and one core sat idle for most of 40 s (measured).
+WAITING = ("test_fuzz_hostile", "test_budget", "test_always_ends")
 STORAGE = [""]  # the hypothesis storage this run made, if it made one
 
 
@@ -53,15 +58,25 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """The longest modules' tests first and the variants' last, each module's in its own order; under work stealing,
-    one such order a worker."""
+    """The longest modules' tests (and tests) first and the variants' last, each module's in its own order; under work
+    stealing, one such order a worker."""
     rank = {name: i for i, name in enumerate((*LONGEST_FIRST, "", *SHORTEST_LAST))}
-    items.sort(key=lambda item: rank.get(Path(str(item.path)).stem, rank[""]))
+    items.sort(key=lambda item: rank.get(item.nodeid.rpartition("/")[2], rank.get(Path(str(item.path)).stem, rank[""])))
     workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))  # set in the workers, whose order is used
     if workers > 1:
-        # Work stealing gives each worker one contiguous share of the list, and a worker with nothing left takes
-        # the end of another's share: dealt out in turn, each share starts with its part of the longest tests.
-        items[:] = [item for share in range(workers) for item in items[share::workers]]
+        # Work stealing cuts the list into one contiguous share a worker, as even as whole division makes them, and a
+        # worker with nothing left takes the end of another's share. The waiting tests begin the first share; the
+        # rest are dealt out in turn, so that each share starts with its part of the longest tests.
+        sizes, left = [], len(items)
+        for share in range(workers):
+            sizes.append(left // (workers - share))
+            left -= sizes[-1]
+        shares: list[list[pytest.Item]] = [[item for item in items if Path(str(item.path)).stem in WAITING]]
+        shares += [[] for _ in range(workers - 1)]
+        turn = itertools.cycle(range(workers))
+        for item in (item for item in items if Path(str(item.path)).stem not in WAITING):
+            shares[next(s for s in turn if len(shares[s]) < sizes[s])].append(item)  # the shares hold them all
+        items[:] = [item for share in shares for item in share]
 
 
 @pytest.fixture(scope="session")
