@@ -58,10 +58,10 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """The longest modules' tests (and tests) first and the variants' last, each module's in its own order; under work
+    """The longest tests and modules' tests first and the variants' last, each module's in its own order; under work
     stealing, one such order a worker."""
     rank = {name: i for i, name in enumerate((*LONGEST_FIRST, "", *SHORTEST_LAST))}
-    items.sort(key=lambda item: rank.get(item.nodeid.rpartition("/")[2], rank.get(Path(str(item.path)).stem, rank[""])))
+    items.sort(key=lambda item: rank.get(item.nodeid.rpartition("/")[2], rank.get(_module(item), rank[""])))
     workers = int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))  # set in the workers, whose order is used
     if workers > 1:
         # Work stealing cuts the list into one contiguous share a worker, as even as whole division makes them, and a
@@ -71,12 +71,18 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         for share in range(workers):
             sizes.append(left // (workers - share))
             left -= sizes[-1]
-        shares: list[list[pytest.Item]] = [[item for item in items if Path(str(item.path)).stem in WAITING]]
-        shares += [[] for _ in range(workers - 1)]
+        shares: list[list[pytest.Item]] = [[] for _ in range(workers)]
+        rest: list[pytest.Item] = []
+        for item in items:
+            (shares[0] if _module(item) in WAITING else rest).append(item)
         turn = itertools.cycle(range(workers))
-        for item in (item for item in items if Path(str(item.path)).stem not in WAITING):
+        for item in rest:
             shares[next(s for s in turn if len(shares[s]) < sizes[s])].append(item)  # the shares hold them all
         items[:] = [item for share in shares for item in share]
+
+
+def _module(item: pytest.Item) -> str:
+    return Path(str(item.path)).stem
 
 
 @pytest.fixture(scope="session")
