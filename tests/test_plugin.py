@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import re
 import shutil
@@ -13,7 +14,7 @@ import yaml
 
 from fc_contract.plugin.options import FLAGS, OPTIONS
 from fc_contract.settings import SPEC_PATH
-from harness import ROOT
+from harness import ROOT, run_in_process
 
 EXTENDING = (ROOT / "docs" / "extending.md").read_text(encoding="utf-8")
 EXAMPLE = re.search(r"<!-- clause-example -->\n```python\n(.*?)```", EXTENDING, re.DOTALL)
@@ -262,3 +263,32 @@ def test_a_chosen_clause_leaves_the_other_clause_modules_unimported(pytester: py
     result = pytester.runpytest(*common, "--fc-clause=errors,schema.fuzz")
     assert result.ret != 0
     assert "RuntimeError: imported" in result.stdout.str()
+
+
+class _Frozen:
+    """What each clause test of a run sees of the collector: how many objects are frozen."""
+
+    def __init__(self) -> None:
+        self.counts: list[int] = []
+
+    def pytest_runtest_call(self, item: pytest.Item) -> None:
+        self.counts.append(gc.get_freeze_count())
+
+
+def test_a_run_freezes_what_its_collection_built_and_thaws_it_at_its_end() -> None:
+    """The clause tests run with the collected heap out of full collections; none of it stays out after the run,
+    and a heap its host froze is the host's: the run neither adds to it nor thaws it."""
+    probe = _Frozen()
+    assert run_in_process("--fc-clause=errors", plugins=[probe]).exit_code == 0
+    assert probe.counts
+    assert min(probe.counts) > 0, probe.counts
+    assert gc.get_freeze_count() == 0
+    gc.freeze()
+    try:
+        host, probe = gc.get_freeze_count(), _Frozen()
+        assert run_in_process("--fc-clause=errors", plugins=[probe]).exit_code == 0
+        assert probe.counts
+        assert max(probe.counts) <= host, (host, probe.counts)  # (the ones freed since leave the count)
+        assert gc.get_freeze_count() > host // 2  # not thawed
+    finally:
+        gc.unfreeze()

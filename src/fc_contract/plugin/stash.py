@@ -14,3 +14,4 @@ RUN = pytest.StashKey[Run]()  # the run's engine: settings, target, Contract, re
 COLLECTOR = pytest.StashKey[Collector]()  # which clause tests ran to their end (a recording needs every one)
 KEPT = pytest.StashKey[dict[Path, "set[str] | None"]]()  # the clauses --fc-clause keeps, by contracts directory
 SIGTERM = pytest.StashKey[Any]()  # the SIGTERM handler the run replaced, given back at its end
+FROZEN = pytest.StashKey[bool]()  # the run froze the heap its collection built (gc.freeze), thawed at its end
