@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import importlib.machinery
 import io
 import json
 import sys
@@ -81,6 +82,22 @@ def _clause_module(name: str) -> bool:
     return name == "contracts" or name.startswith("contracts.")
 
 
+def _unhook(before: dict[str, object]) -> None:
+    """The modules a run imported first (a lazy import of schemathesis, the root conftest) load from their files
+    from now on, not through the run's assertion-rewriting hook: as their __loader__ it would keep the run's config
+    alive, and through it its engine and every exchange (5,000 of them after test_variants, measured)."""
+    for name, module in list(sys.modules.items()):
+        spec = getattr(module, "__spec__", None)
+        loader = getattr(spec, "loader", None)
+        if before.get(name) is module or loader is None or loader in sys.meta_path or spec.origin is None \
+                or not hasattr(loader, "find_spec"):
+            continue
+        plain = importlib.machinery.SourceFileLoader(name, spec.origin)
+        spec.loader = plain
+        if getattr(module, "__loader__", None) is loader:
+            module.__loader__ = plain
+
+
 def run_in_process(*args: str, junit: Path | None = None, app: WSGIApp | None = None, path: Path = CONTRACTS,
                    plugins: Sequence[object] = ()) -> Verdict:
     """`pytest PATH ARGS` (the contracts) in this process: no interpreter start-up, and the run's typed results kept.
@@ -95,11 +112,12 @@ def run_in_process(*args: str, junit: Path | None = None, app: WSGIApp | None = 
         raise ValueError(f"{bad}: a run with plugins or workers goes in a subprocess (run_contracts_in_subprocess)")
     keep, out = _Keep(app), io.StringIO()
     junit_args = [f"--junitxml={junit}"] if junit is not None else []
-    before = {name: module for name, module in sys.modules.items() if _clause_module(name)}
+    before = dict(sys.modules)
     try:
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
             code = pytest.main([str(path), *INPROCESS, "-rfs", "-q", *junit_args, *args], plugins=[keep, *plugins])
     finally:  # the clause modules afresh for the next run, as a process of its own would import them
+        _unhook(before)
         for name in [name for name in sys.modules if _clause_module(name)]:
             module = sys.modules.pop(name)
             if before.get(name) is not module:
