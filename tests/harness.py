@@ -8,9 +8,11 @@ import io
 import json
 import sys
 import xml.etree.ElementTree as ET
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from importlib.machinery import ModuleSpec
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 import requests
@@ -82,16 +84,17 @@ def _clause_module(name: str) -> bool:
     return name == "contracts" or name.startswith("contracts.")
 
 
-def _unhook(before: dict[str, object]) -> None:
+def _unhook(before: Mapping[str, ModuleType]) -> None:
     """The modules a run imported first (a lazy import of schemathesis, the root conftest) load from their files
     from now on, not through the run's assertion-rewriting hook: as their __loader__ it would keep the run's config
     alive, and through it its engine and every exchange (5,000 of them after test_variants, measured)."""
     for name, module in list(sys.modules.items()):
-        spec = getattr(module, "__spec__", None)
-        loader = getattr(spec, "loader", None)
-        if before.get(name) is module or loader is None or loader in sys.meta_path or spec.origin is None \
-                or not hasattr(loader, "find_spec"):
+        spec: ModuleSpec | None = getattr(module, "__spec__", None)
+        if before.get(name) is module or spec is None or spec.origin is None or spec.loader is None:
             continue
+        loader: object = spec.loader
+        if any(loader is finder for finder in sys.meta_path) or not hasattr(loader, "find_spec"):
+            continue  # a loader that is no finder of the run's, gone with it
         plain = importlib.machinery.SourceFileLoader(name, spec.origin)
         spec.loader = plain
         if getattr(module, "__loader__", None) is loader:

@@ -6,6 +6,7 @@ import gc
 import hashlib
 import re
 import shutil
+import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -292,3 +293,14 @@ def test_a_run_freezes_what_its_collection_built_and_thaws_it_at_its_end() -> No
         assert gc.get_freeze_count() > host // 2  # not thawed
     finally:
         gc.unfreeze()
+
+
+def test_an_in_process_run_leaves_no_module_loaded_through_its_import_hook() -> None:
+    """tests/harness.py: the root conftest (imported afresh by each run) and whatever else a run imported first are
+    loaded, afterwards, by a loader of their own: a finder the run added, gone with it, would keep its config alive."""
+    assert run_in_process("--fc-clause=errors").exit_code == 0
+    loaders = {name: getattr(getattr(module, "__spec__", None), "loader", None)
+               for name, module in list(sys.modules.items())}
+    held = [name for name, loader in loaders.items()
+            if hasattr(loader, "find_spec") and not any(loader is finder for finder in sys.meta_path)]
+    assert not held, held
