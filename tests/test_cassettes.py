@@ -14,6 +14,8 @@ from typing import Any
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from fc_contract import cassettes
 from fc_contract.cassettes import writer as cassette_writer
@@ -22,7 +24,7 @@ from fc_contract.cassettes.replay import NetworkDuringReplay, Replayer
 from fc_contract.fake import seed_store
 from fc_contract.fake.server import Server
 from fc_contract.http.exchange import Exchange
-from fc_contract.http.redact import Redactor
+from fc_contract.http.redact import ACCESS_KEY_ID, ACCOUNT_IN_ARN, ACCOUNT_IN_HOST, Redactor
 from fc_contract.judging.spec import Spec
 from harness import CONTRACTS, ROOT, Verdict
 from variants import AdditiveFields
@@ -235,6 +237,26 @@ def test_redaction_of_headers_hosts_and_arns() -> None:
         "https://account-id.cn-hangzhou.fc.aliyuncs.com/x"
     assert redactor.text("acs:mns:cn-hangzhou:1234567890:/queues/q topsecret") == \
         "acs:mns:cn-hangzhou:<ACCOUNT_ID>:/queues/q <SECRET>"
+
+
+_SEP = st.sampled_from([":", "%3A", "%3a"])
+_ARN = st.tuples(st.sampled_from(["acs", "ACS", "ac\u017f"]), _SEP, st.sampled_from(["fc", "mns"]), _SEP,
+                 st.sampled_from(["cn-hangzhou", ""]), _SEP, st.sampled_from(["188077086902", "12345"]), _SEP)
+_HOST = st.tuples(st.sampled_from(["", "/", "x"]), st.sampled_from(["1234567", "12"]), st.just(".cn-hangzhou"),
+                  st.sampled_from([".fc.aliyuncs.com", ".FC.Aliyuncs.COM", ".fc.al\u0130yuncs.com", ".fc.aliyun"]))
+_KEY = st.sampled_from(["LTAI5tAbcdefghijk", "STS.abcdefghijkl", "LTAIshort", "xLTAI5tAbcdefghijk"])
+TEXTS = st.lists(st.one_of(_ARN.map("".join), _HOST.map("".join), _KEY, st.sampled_from([" ", "/", "\u00e9", "a1"])),
+                 max_size=8).map("".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(TEXTS)
+def test_redaction_skips_a_pattern_only_where_it_cannot_match(value: str) -> None:
+    """Redactor.text tries each pattern only where its fixed part occurs: the same text as trying every one, the
+    patterns' other cases of letters included (to them \u017f is an s and \u0130 an i)."""
+    every = ACCESS_KEY_ID.sub("<ACCESS_KEY_ID>", ACCOUNT_IN_HOST.sub(r"account-id\2",
+                                                                     ACCOUNT_IN_ARN.sub(r"\1<ACCOUNT_ID>\3", value)))
+    assert Redactor().text(value) == every
 
 
 def test_a_failed_recording_keeps_the_previous_cassettes(server: Server, run_contracts: Run, copied: Path) -> None:
