@@ -47,7 +47,7 @@ class Redactor:
     def text(self, value: str) -> str:
         for secret, placeholder in sorted(self.secrets.items(), key=lambda item: -len(item[0])):
             value = value.replace(secret, placeholder)
-        # Each pattern only where its fixed part occurs (scanning a page of configs was 2 ms a pattern): in ASCII
+        # Each pattern only where its fixed part occurs (a page of configs took 2 ms to scan with all three): in ASCII
         # text, lower() is exactly the patterns' ignored case; any other text is scanned by every pattern.
         if _may_hold(value, "acs:", "acs%3a"):
             value = ACCOUNT_IN_ARN.sub(r"\1<ACCOUNT_ID>\3", value)
