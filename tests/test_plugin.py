@@ -298,9 +298,10 @@ def test_a_run_freezes_what_its_collection_built_and_thaws_it_at_its_end() -> No
 def test_an_in_process_run_leaves_no_module_loaded_through_its_import_hook() -> None:
     """tests/harness.py: the root conftest (imported afresh by each run) and whatever else a run imported first are
     loaded, afterwards, by a loader of their own: a finder the run added, gone with it, would keep its config alive."""
+    before = dict(sys.modules)  # (other tests' pytester runs leave theirs: not the harness's business)
     assert run_in_process("--fc-clause=errors").exit_code == 0
     loaders = {name: getattr(getattr(module, "__spec__", None), "loader", None)
-               for name, module in list(sys.modules.items())}
+               for name, module in list(sys.modules.items()) if before.get(name) is not module}
     held = [name for name, loader in loaders.items()
             if hasattr(loader, "find_spec") and not any(loader is finder for finder in sys.meta_path)]
     assert not held, held
