@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import contextlib
-import importlib.machinery
 import io
 import json
 import sys
 import xml.etree.ElementTree as ET
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from importlib.machinery import ModuleSpec
+from importlib.machinery import ModuleSpec, SourceFileLoader
 from pathlib import Path
 from types import ModuleType
 
@@ -94,8 +93,8 @@ def _unhook(before: Mapping[str, ModuleType]) -> None:
             continue
         loader: object = spec.loader
         if any(loader is finder for finder in sys.meta_path) or not hasattr(loader, "find_spec"):
-            continue  # a loader that is no finder of the run's, gone with it
-        plain = importlib.machinery.SourceFileLoader(name, spec.origin)
+            continue  # a finder this process still has, or a plain loader: no run's
+        plain = SourceFileLoader(name, spec.origin)
         spec.loader = plain
         if getattr(module, "__loader__", None) is loader:
             module.__loader__ = plain
