@@ -83,20 +83,30 @@ def _clause_module(name: str) -> bool:
     return name == "contracts" or name.startswith("contracts.")
 
 
+def held_modules(before: Mapping[str, ModuleType]) -> list[tuple[str, ModuleType, ModuleSpec]]:
+    """The modules imported since `before` whose loader is a finder this process no longer has: a run's import hook
+    (pytest's assertion rewriting), which as their loader keeps that run's config alive."""
+    held = []
+    for name, module in list(sys.modules.items()):
+        spec: ModuleSpec | None = getattr(module, "__spec__", None)
+        if before.get(name) is module or spec is None:
+            continue
+        loader: object = spec.loader
+        if hasattr(loader, "find_spec") and not any(loader is finder for finder in sys.meta_path):
+            held.append((name, module, spec))
+    return held
+
+
 def _unhook(before: Mapping[str, ModuleType]) -> None:
     """The modules a run imported first (a lazy import of schemathesis, the root conftest) load from their files
     from now on, not through the run's assertion-rewriting hook: as their __loader__ it would keep the run's config
     alive, and through it its engine and every exchange (5,000 of them after test_variants, measured)."""
-    for name, module in list(sys.modules.items()):
-        spec: ModuleSpec | None = getattr(module, "__spec__", None)
-        if before.get(name) is module or spec is None or spec.origin is None or spec.loader is None:
+    for name, module, spec in held_modules(before):
+        if spec.origin is None:
             continue
-        loader: object = spec.loader
-        if any(loader is finder for finder in sys.meta_path) or not hasattr(loader, "find_spec"):
-            continue  # a finder this process still has, or a plain loader: no run's
-        plain = SourceFileLoader(name, spec.origin)
+        hook, plain = spec.loader, SourceFileLoader(name, spec.origin)
         spec.loader = plain
-        if getattr(module, "__loader__", None) is loader:
+        if getattr(module, "__loader__", None) is hook:
             module.__loader__ = plain
 
 

@@ -15,7 +15,7 @@ import yaml
 
 from fc_contract.plugin.options import FLAGS, OPTIONS
 from fc_contract.settings import SPEC_PATH
-from harness import ROOT, run_in_process
+from harness import ROOT, held_modules, run_in_process
 
 EXTENDING = (ROOT / "docs" / "extending.md").read_text(encoding="utf-8")
 EXAMPLE = re.search(r"<!-- clause-example -->\n```python\n(.*?)```", EXTENDING, re.DOTALL)
@@ -300,8 +300,5 @@ def test_an_in_process_run_leaves_no_module_loaded_through_its_import_hook() -> 
     loaded, afterwards, by a loader of their own: a finder the run added, gone with it, would keep its config alive."""
     before = dict(sys.modules)  # (other tests' pytester runs leave theirs: not the harness's business)
     assert run_in_process("--fc-clause=errors").exit_code == 0
-    loaders = {name: getattr(getattr(module, "__spec__", None), "loader", None)
-               for name, module in list(sys.modules.items()) if before.get(name) is not module}
-    held = [name for name, loader in loaders.items()
-            if hasattr(loader, "find_spec") and not any(loader is finder for finder in sys.meta_path)]
+    held = [name for name, _, _ in held_modules(before)]
     assert not held, held
