@@ -1,4 +1,5 @@
-"""The plugin's own mechanics, in-process: options, fixture overrides, the session hook, clauses of one's own."""
+"""The plugin's own mechanics, in-process (but for how a process exits): options, fixture overrides, the session
+hook, clauses of one's own."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import gc
 import hashlib
 import re
 import shutil
+import subprocess
 import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -15,7 +17,7 @@ import yaml
 
 from fc_contract.plugin.options import FLAGS, OPTIONS
 from fc_contract.settings import SPEC_PATH
-from harness import ROOT, held_modules, run_in_process
+from harness import CONTRACTS, ROOT, held_modules, run_in_process
 
 EXTENDING = (ROOT / "docs" / "extending.md").read_text(encoding="utf-8")
 EXAMPLE = re.search(r"<!-- clause-example -->\n```python\n(.*?)```", EXTENDING, re.DOTALL)
@@ -293,6 +295,21 @@ def test_a_run_freezes_what_its_collection_built_and_thaws_it_at_its_end() -> No
         assert gc.get_freeze_count() > host // 2  # not thawed
     finally:
         gc.unfreeze()
+
+
+def test_a_process_that_ran_the_contracts_exits_with_its_heap_frozen() -> None:
+    """The interpreter's last collections would walk all the run built only to free what the process gives back: the
+    exit handlers registered before the run see the heap frozen, and pytest's own last collection, at the run's end,
+    saw it thawed."""
+    probe = ("import atexit, gc, sys, pytest\n"
+             "atexit.register(lambda: print('frozen at exit:', gc.get_freeze_count() > 0))\n"
+             f"code = pytest.main([{str(CONTRACTS)!r}, '-q', '-p', 'no:cacheprovider', '--fc-clause=errors'])\n"
+             "print('frozen after the run:', gc.get_freeze_count() > 0)\n"
+             "sys.exit(code)\n")
+    result = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stdout + result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[-2:] == ["frozen after the run: False", "frozen at exit: True"], lines[-5:]
 
 
 def test_an_in_process_run_leaves_no_module_loaded_through_its_import_hook() -> None:
