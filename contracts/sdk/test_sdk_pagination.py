@@ -48,10 +48,16 @@ def _next_token(interaction: Interaction) -> object:
     return body.get("nextToken") if isinstance(body, dict) else ABSENT
 
 
+@pytest.fixture(scope="module")
+def recorded_walk(sdk_cassettes: list[Cassette]) -> list[Interaction]:
+    """The longest recorded walk, found once for every SDK and every ending."""
+    return _recorded_walk(sdk_cassettes)
+
+
 @pytest.mark.parametrize("last", ["", None, ABSENT], ids=["empty", "null", "absent"])
-def test_the_sdk_token_loop_ends(sdk: adapters.Sdk, sdk_mode: str, sdk_cassettes: list[Cassette],
+def test_the_sdk_token_loop_ends(sdk: adapters.Sdk, sdk_mode: str, recorded_walk: list[Interaction],
                                  last: object) -> None:
-    walk = _recorded_walk(sdk_cassettes)
+    walk = recorded_walk
     if len(walk) < 2:
         CLAUSE.skip("a recorded walk of 2 pages or more (record with at least 2 configs)")
     body = json.loads(walk[-1].body)
