@@ -11,6 +11,7 @@ import pytest
 from fc_contract import cassettes
 from fc_contract.cassettes import writer as cassette_writer
 from fc_contract.cassettes.format import CassetteError
+from fc_contract.http import deadline as deadlines
 from fc_contract.http.client import HISTORY_BODY, Client, Limits
 from fc_contract.http.exchange import Exchange
 from fc_contract.http.redact import Redactor
@@ -97,6 +98,22 @@ def test_a_drip_feeding_server_cannot_stretch_the_deadline(chunks: list[bytes | 
     assert exchange.error is not None
     assert "no complete response within 2s" in exchange.error
     assert elapsed < FAST.total_timeout + 1.5
+
+
+def test_a_deadline_armed_after_a_longer_one_still_fires_on_time() -> None:
+    """The watchdog sleeps until its earliest deadline and is woken only for an earlier one."""
+    with deadlines.deadline(30) as long_cut, deadlines.deadline(0.05) as short_cut:
+        time.sleep(0.5)
+        assert short_cut()
+        assert not long_cut()
+
+
+def test_cancelled_deadlines_do_not_pile_up() -> None:
+    """Requests far quicker than their deadline leave no trail of cancelled ones behind them."""
+    for _ in range(5000):
+        with deadlines.deadline(60):
+            pass
+    assert len(deadlines._WATCHDOG._due) < 200
 
 
 def test_explaining_a_hostile_page_is_bounded() -> None:
