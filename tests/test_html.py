@@ -7,6 +7,7 @@ import re
 import shutil
 import subprocess
 import threading
+import time
 from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -20,7 +21,6 @@ from harness import Verdict
 from test_hostile_runs import HOSTILE, HostileErrors
 from variants import MUTANTS
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 # As the machine's notes say: no background connections of the browser's own, a fresh profile.
 FLAGS = ("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
          "--disable-background-networking", "--disable-component-update", "--disable-sync",
@@ -33,11 +33,17 @@ BROWSER_OWN = (".google.com", ".googleapis.com", ".gstatic.com")  # Chromium's o
 
 @pytest.fixture(scope="module")
 def chromium() -> str:
-    if CHROMIUM is None:
+    """Chromium on the PATH: when .ci/run is still installing it, once the file it names says the install ended."""
+    ended = os.environ.get("FC_TESTS_CHROMIUM_INSTALL")
+    give_up = time.monotonic() + 240
+    while ended and not Path(ended).exists() and time.monotonic() < give_up:
+        time.sleep(0.5)
+    found = shutil.which("chromium") or shutil.which("chromium-browser")
+    if found is None:
         if os.environ.get("CI"):
             pytest.fail("chromium is not installed: .ci/run installs Debian's chromium package for this test")
         pytest.skip("chromium is not installed (apt-get install chromium)")
-    return CHROMIUM
+    return found
 
 
 class _Fetches(BaseHTTPRequestHandler):
