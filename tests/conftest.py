@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import pytest
+from hypothesis import strategies as st
 
 from fc_contract.fake import FakeFC, seed_store
 from fc_contract.fake.faults import Faulty
@@ -43,6 +44,12 @@ def pytest_configure(config: pytest.Config) -> None:
         # have no example database, and its caches would otherwise be built afresh in each run's own directory,
         # the Unicode table alone 1.5 s of CPU a process.
         os.environ["HYPOTHESIS_STORAGE_DIRECTORY"] = STORAGE[0] = tempfile.mkdtemp(prefix="fc-contract-tests-")
+    if hasattr(config, "workerinput") and "HYPOTHESIS_STORAGE_DIRECTORY" in os.environ:
+        # The workers' collections each built the UTF-8 table of that storage at once, none finding another's (1.5 s
+        # of CPU each, measured): one worker builds it while the others wait, and they read what it wrote.
+        with (Path(os.environ["HYPOTHESIS_STORAGE_DIRECTORY"]) / "fc-contract-tables.lock").open("w") as held:
+            fcntl.flock(held, fcntl.LOCK_EX)
+            st.characters(codec="utf-8").validate()
     if getattr(config.option, "dist", "no") == "load":  # -n alone: work stealing instead of load scheduling
         # Load scheduling queues a quarter of the tests on the workers up front: a worker slowed by long tests
         # still owns its queue while the others idle (one worker alone for the last 27 s, measured); with work
