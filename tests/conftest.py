@@ -47,7 +47,9 @@ def pytest_configure(config: pytest.Config) -> None:
     if hasattr(config, "workerinput") and "HYPOTHESIS_STORAGE_DIRECTORY" in os.environ:
         # The workers' collections each built the UTF-8 table of that storage at once, none finding another's (1.5 s
         # of CPU each, measured): one worker builds it while the others wait, and they read what it wrote.
-        with (Path(os.environ["HYPOTHESIS_STORAGE_DIRECTORY"]) / "fc-contract-tables.lock").open("w") as held:
+        storage = Path(os.environ["HYPOTHESIS_STORAGE_DIRECTORY"])
+        storage.mkdir(parents=True, exist_ok=True)
+        with (storage / "fc-contract-tables.lock").open("w") as held:
             fcntl.flock(held, fcntl.LOCK_EX)
             st.characters(codec="utf-8").validate()
     if getattr(config.option, "dist", "no") == "load":  # -n alone: work stealing instead of load scheduling
